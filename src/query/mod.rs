@@ -1,0 +1,1 @@
+//! The `q` and `sort` query language (placeholder until the parser lands).
