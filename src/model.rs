@@ -177,9 +177,8 @@ fn is_zero(v: &i64) -> bool {
 pub fn format_millis(ms: i64) -> String {
     let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let fmt = format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
+    let fmt =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     t.format(&fmt)
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".into())
 }

@@ -1,0 +1,111 @@
+//! The mock's notion of "now": the system clock, shifted or frozen on request.
+//!
+//! Every timestamp and expiry check reads [`Clock::now_millis`], so tests can move time
+//! instead of sleeping.
+
+use parking_lot::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// System time plus an offset in milliseconds.
+    Running { offset_ms: i64 },
+    /// Stands still at this instant until set or advanced.
+    Frozen { now_ms: i64 },
+}
+
+/// A settable, advanceable clock.
+#[derive(Debug)]
+pub struct Clock {
+    mode: Mutex<Mode>,
+}
+
+impl Clock {
+    /// Follows the system clock.
+    pub fn system() -> Self {
+        Clock {
+            mode: Mutex::new(Mode::Running { offset_ms: 0 }),
+        }
+    }
+
+    /// Stands still at `now_ms` (Unix milliseconds) until moved.
+    pub fn frozen(now_ms: i64) -> Self {
+        Clock {
+            mode: Mutex::new(Mode::Frozen { now_ms }),
+        }
+    }
+
+    /// Current time in Unix milliseconds.
+    pub fn now_millis(&self) -> i64 {
+        match *self.mode.lock() {
+            Mode::Running { offset_ms } => system_millis().saturating_add(offset_ms),
+            Mode::Frozen { now_ms } => now_ms,
+        }
+    }
+
+    /// Current time in Unix seconds (floor).
+    pub fn now_secs(&self) -> i64 {
+        self.now_millis().div_euclid(1000)
+    }
+
+    /// Whether the clock stands still.
+    pub fn is_frozen(&self) -> bool {
+        matches!(*self.mode.lock(), Mode::Frozen { .. })
+    }
+
+    /// Jumps to `now_ms`; a frozen clock stays frozen, a running one runs on from there.
+    pub fn set(&self, now_ms: i64) {
+        let mut mode = self.mode.lock();
+        *mode = match *mode {
+            Mode::Running { .. } => Mode::Running {
+                offset_ms: now_ms.saturating_sub(system_millis()),
+            },
+            Mode::Frozen { .. } => Mode::Frozen { now_ms },
+        };
+    }
+
+    /// Moves the clock by `by_ms` (may be negative).
+    pub fn advance(&self, by_ms: i64) {
+        let mut mode = self.mode.lock();
+        *mode = match *mode {
+            Mode::Running { offset_ms } => Mode::Running {
+                offset_ms: offset_ms.saturating_add(by_ms),
+            },
+            Mode::Frozen { now_ms } => Mode::Frozen {
+                now_ms: now_ms.saturating_add(by_ms),
+            },
+        };
+    }
+}
+
+fn system_millis() -> i64 {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frozen_clock_moves_only_when_told() {
+        let clock = Clock::frozen(1_000);
+        assert_eq!(clock.now_millis(), 1_000);
+        clock.advance(86_400_000);
+        assert_eq!(clock.now_millis(), 86_401_000);
+        clock.set(5_000);
+        assert_eq!(clock.now_secs(), 5);
+        assert!(clock.is_frozen());
+    }
+
+    #[test]
+    fn running_clock_keeps_an_offset() {
+        let clock = Clock::system();
+        let before = clock.now_millis();
+        clock.advance(3_600_000);
+        assert!(clock.now_millis() >= before + 3_600_000);
+        assert!(!clock.is_frozen());
+    }
+}

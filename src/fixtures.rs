@@ -1,0 +1,316 @@
+//! The fixtures file format, which is also the format of a state dump.
+//!
+//! ```json
+//! {
+//!   "users":    [{"id": 1, "username": "admin", "password": "Harbor12345", "sysadmin": true}],
+//!   "projects": [{"id": 1, "name": "library"}],
+//!   "members":  [{"project": "library", "user": "dev", "role": "developer"}],
+//!   "robots":   [{"name": "library+ci", "project_id": 1, "duration": 30, "secret": "Ci-Secret-1",
+//!                 "permissions": [{"kind": "project", "namespace": "library",
+//!                                  "access": [{"resource": "repository", "action": "pull"}]}]}]
+//! }
+//! ```
+//! Passwords and robot secrets may be given in clear (hashed on load) or as a `*_hash` + `salt`
+//! pair; a dump only ever holds the hashes.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+use crate::model::Permission;
+
+/// A whole state: what a fixtures file holds and what `GET /_mock/state` returns.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixtures {
+    #[serde(default)]
+    pub users: Vec<UserFixture>,
+    #[serde(default)]
+    pub projects: Vec<ProjectFixture>,
+    #[serde(default)]
+    pub members: Vec<MemberFixture>,
+    #[serde(default)]
+    pub robots: Vec<RobotFixture>,
+    /// The next robot id to hand out; defaults to one past the highest id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_robot_id: Option<i64>,
+}
+
+/// A Harbor user.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserFixture {
+    /// Defaults to one past the highest id so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+    #[serde(default)]
+    pub sysadmin: bool,
+}
+
+/// A Harbor project.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFixture {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub name: String,
+}
+
+/// A project membership: project and user by name, role by Harbor name or id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFixture {
+    pub project: String,
+    pub user: String,
+    pub role: RoleSpec,
+}
+
+/// `"projectAdmin"`, `"developer"`, … or the numeric role id (1–5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RoleSpec {
+    Id(i64),
+    Name(String),
+}
+
+/// A stored robot. `name` is the stored name (no prefix; project robots `<project>+<name>`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RobotFixture {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub name: String,
+    /// 0 (the default) for a system robot.
+    #[serde(default)]
+    pub project_id: i64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Days, -1 (the default) for never.
+    #[serde(default = "never")]
+    pub duration: i64,
+    /// Unix seconds; computed from `duration` and `creation_time` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    #[serde(default)]
+    pub disable: bool,
+    #[serde(default = "yes")]
+    pub visible: bool,
+    /// `false` makes a pre-2.2 legacy robot without a secret.
+    #[serde(default = "yes")]
+    pub editable: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub creator_type: String,
+    #[serde(default)]
+    pub creator_ref: i64,
+    /// RFC 3339; defaults to the clock's time at load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+    /// Plaintext secret for test convenience; hashed on load, never dumped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+fn never() -> i64 {
+    -1
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Why a fixtures file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FixturesError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: line {line}, column {column}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: line {line}: {what}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        what: String,
+        message: String,
+    },
+}
+
+/// A semantic problem found while building the state, located by section and index.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{section}[{index}]: {message}")]
+pub struct InvalidEntry {
+    pub section: &'static str,
+    pub index: usize,
+    pub message: String,
+}
+
+impl Fixtures {
+    /// Parses fixtures JSON; errors carry serde's line and column.
+    pub fn parse(text: &str, path: &str) -> Result<Fixtures, FixturesError> {
+        serde_json::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            // serde appends " at line X column Y"; the prefix already says where.
+            let message = match message.rfind(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            FixturesError::Syntax {
+                path: path.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message,
+            }
+        })
+    }
+
+    /// Reads and parses a fixtures file.
+    pub fn load(path: &Path) -> Result<(Fixtures, String), FixturesError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| FixturesError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Ok((Fixtures::parse(&text, &shown)?, text))
+    }
+}
+
+/// Turns an [`InvalidEntry`] into an error naming the file and the line of that entry.
+pub fn locate(entry: &InvalidEntry, text: &str, path: &str) -> FixturesError {
+    FixturesError::Invalid {
+        path: path.to_string(),
+        line: line_of_entry(text, entry.section, entry.index).unwrap_or(1),
+        what: format!("{}[{}]", entry.section, entry.index),
+        message: entry.message.clone(),
+    }
+}
+
+/// Finds the line on which element `index` of the top-level array `section` starts.
+/// A small scanner over the already-validated JSON text: it tracks strings and depth only.
+fn line_of_entry(text: &str, section: &str, index: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let key = format!("\"{section}\"");
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    let mut in_section = false;
+    let mut element = 0usize;
+    let mut expecting_element = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if !in_section && depth == 1 && text.get(start..=i) == Some(key.as_str()) {
+                    in_section = true;
+                }
+                if in_section && depth == 2 && expecting_element {
+                    if element == index {
+                        return Some(line_at(bytes, start));
+                    }
+                    expecting_element = false;
+                }
+            }
+            b'{' | b'[' => {
+                if in_section && depth == 1 && b == b'[' {
+                    expecting_element = true;
+                } else if in_section && depth == 2 && expecting_element {
+                    if element == index {
+                        return Some(line_at(bytes, i));
+                    }
+                    expecting_element = false;
+                }
+                depth += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if in_section && depth == 1 {
+                    return None;
+                }
+            }
+            b',' if in_section && depth == 2 => {
+                element += 1;
+                expecting_element = true;
+            }
+            c if in_section && depth == 2 && expecting_element && !c.is_ascii_whitespace() => {
+                if element == index {
+                    return Some(line_at(bytes, i));
+                }
+                expecting_element = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn line_at(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_name_file_line_and_column() {
+        let err = Fixtures::parse("{\n  \"users\": [\n    {\"username\": 3}\n  ]\n}", "f.json")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("f.json: line 3, column"), "{err}");
+        assert!(err.contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let err = Fixtures::parse(r#"{"robots": [], "robtos": []}"#, "f.json")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `robtos`"), "{err}");
+    }
+
+    #[test]
+    fn entries_are_located_by_line() {
+        let text = "{\n \"projects\": [\n  {\"name\": \"a\"},\n  {\"name\": \"b\"}\n ],\n \"robots\": [\n  {\"name\": \"x\"}\n ]\n}";
+        assert_eq!(line_of_entry(text, "projects", 0), Some(3));
+        assert_eq!(line_of_entry(text, "projects", 1), Some(4));
+        assert_eq!(line_of_entry(text, "robots", 0), Some(7));
+        assert_eq!(line_of_entry(text, "robots", 1), None);
+        let entry = InvalidEntry {
+            section: "projects",
+            index: 1,
+            message: "duplicate project name \"b\"".into(),
+        };
+        assert_eq!(
+            locate(&entry, text, "f.json").to_string(),
+            "f.json: line 4: projects[1]: duplicate project name \"b\""
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! Route tables: Harbor's robot API under `/api/v2.0`.
+
+pub mod robots;
+
+use axum::Router;
+use axum::http::Method;
+use axum::routing::get;
+
+use crate::AppState;
+use crate::middleware::method_not_allowed;
+
+/// The six robot operations with go-swagger's 405 for other methods.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/robots",
+            get(robots::list_robot)
+                .post(robots::create_robot)
+                .fallback(|m: Method| async move { method_not_allowed(&m, "GET,POST") }),
+        )
+        .route(
+            "/robots/{robot_id}",
+            get(robots::get_robot_by_id)
+                .put(robots::update_robot)
+                .patch(robots::refresh_sec)
+                .delete(robots::delete_robot)
+                .fallback(
+                    |m: Method| async move { method_not_allowed(&m, "DELETE,GET,PATCH,PUT") },
+                ),
+        )
+}

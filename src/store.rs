@@ -1,0 +1,1012 @@
+//! The in-memory state: users, projects, memberships and robots, behind one lock.
+//!
+//! Every public method takes the lock, does its whole job and releases it, so a request sees a
+//! consistent state and a failed write changes nothing (Harbor rolls back every failed write).
+//! The store knows nothing about HTTP; it reports [`StoreError`]s that the edge maps to
+//! Harbor's statuses. Time comes from [`Clock`], randomness from one seedable generator.
+
+use parking_lot::{Mutex, RwLock, RwLockReadGuard};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::fixtures::{
+    Fixtures, InvalidEntry, MemberFixture, ProjectFixture, RobotFixture, RoleSpec, UserFixture,
+};
+use crate::model::{
+    Access, Level, Permission, Policy, Robot, RobotCreated, RobotRecord, Scope, format_millis,
+    parse_rfc3339_millis,
+};
+use crate::rbac::Role;
+use crate::secret;
+
+const DAY_SECS: i64 = 86_400;
+
+/// A Harbor project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Project {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A Harbor user; the password is kept only as a salted digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub salt: String,
+    pub password_hash: [u8; 32],
+    pub sysadmin: bool,
+}
+
+/// Who made a request, as resolved from its credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caller {
+    Anonymous,
+    User {
+        id: i64,
+        username: String,
+        sysadmin: bool,
+    },
+    Robot {
+        id: i64,
+        /// The full prefixed name the robot logged in with.
+        name: String,
+        project_id: i64,
+        policies: Vec<Policy>,
+    },
+}
+
+/// Failures of store operations; the HTTP edge maps each to Harbor's status and message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("robot {0} not found")]
+    RobotNotFound(i64),
+    #[error("project {0} not found")]
+    ProjectNotFound(String),
+    #[error("invalid project name: '{0}'")]
+    InvalidProjectName(String),
+    #[error("robot account {project_id}:{name} already exists")]
+    Conflict { project_id: i64, name: String },
+    #[error("unknown namespace")]
+    UnknownNamespace,
+    /// Control-API misuse (duplicate user, unknown role, …).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What a create needs once the handler has validated the request.
+#[derive(Clone, Debug)]
+pub struct NewRobot {
+    /// The short name from the request.
+    pub name: String,
+    /// `None` for a system robot.
+    pub project: Option<Project>,
+    pub description: String,
+    pub duration: i64,
+    pub permissions: Vec<Permission>,
+    pub creator_type: String,
+    pub creator_ref: i64,
+}
+
+/// The mutable fields a PUT replaces.
+#[derive(Clone, Debug)]
+pub struct RobotUpdate {
+    pub description: String,
+    pub disabled: bool,
+    pub duration: i64,
+    pub permissions: Vec<Permission>,
+}
+
+/// Result of a list: the total before paging and the page itself.
+pub struct Listing {
+    pub total: usize,
+    pub robots: Vec<Robot>,
+}
+
+/// The whole mutable state.
+#[derive(Clone, Debug, Default)]
+pub struct Inner {
+    robots: BTreeMap<i64, RobotRecord>,
+    robot_names: HashMap<String, i64>,
+    projects: BTreeMap<i64, Project>,
+    project_names: HashMap<String, i64>,
+    users: BTreeMap<i64, User>,
+    user_names: HashMap<String, i64>,
+    members: BTreeMap<(i64, i64), Role>,
+    next_robot_id: i64,
+}
+
+/// Construction options.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    pub robot_prefix: String,
+    /// Seed for secrets, salts and request ids; `None` draws from the OS.
+    pub seed: Option<u64>,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            robot_prefix: "robot$".into(),
+            seed: None,
+        }
+    }
+}
+
+/// Called after every successful change with the new state (used by `--state-file`).
+pub type ChangeHook = Arc<dyn Fn(&Fixtures) + Send + Sync>;
+
+/// The shared store.
+pub struct Store {
+    inner: RwLock<Inner>,
+    initial: RwLock<Fixtures>,
+    clock: Arc<Clock>,
+    rng: Mutex<StdRng>,
+    prefix: String,
+    on_change: RwLock<Option<ChangeHook>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Builds a store holding `fixtures`, which also become the state `reset` returns to.
+    pub fn new(
+        fixtures: Fixtures,
+        clock: Arc<Clock>,
+        options: StoreOptions,
+    ) -> Result<Store, InvalidEntry> {
+        let mut rng = match options.seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => rand::make_rng(),
+        };
+        let inner = Inner::from_fixtures(&fixtures, &mut rng, clock.now_millis())?;
+        Ok(Store {
+            inner: RwLock::new(inner),
+            initial: RwLock::new(fixtures),
+            clock,
+            rng: Mutex::new(rng),
+            prefix: options.robot_prefix,
+            on_change: RwLock::new(None),
+        })
+    }
+
+    /// The clock every timestamp comes from.
+    pub fn clock(&self) -> &Arc<Clock> {
+        &self.clock
+    }
+
+    /// The configured robot name prefix (`robot$`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Installs the hook called after each successful change.
+    pub fn set_change_hook(&self, hook: Option<ChangeHook>) {
+        *self.on_change.write() = hook;
+    }
+
+    /// Runs `f` with the store's generator (secrets, salts, request ids).
+    pub fn with_rng<T>(&self, f: impl FnOnce(&mut StdRng) -> T) -> T {
+        f(&mut self.rng.lock())
+    }
+
+    /// Read access for listing and other multi-step reads.
+    pub fn read(&self) -> RwLockReadGuard<'_, Inner> {
+        self.inner.read()
+    }
+
+    /// Applies a change under the write lock; on success the change hook sees the new state.
+    fn write<T, E>(&self, f: impl FnOnce(&mut Inner) -> Result<T, E>) -> Result<T, E> {
+        let mut inner = self.inner.write();
+        let out = f(&mut inner)?;
+        if let Some(hook) = self.on_change.read().as_ref() {
+            // Persist while still holding the lock, so dumps are written in change order
+            // and a write is acknowledged only after it is durable.
+            hook(&inner.to_fixtures());
+        }
+        Ok(out)
+    }
+
+    // ---- identities -------------------------------------------------------------------
+
+    /// Resolves basic-auth credentials. Any failure makes the caller anonymous, as in Harbor:
+    /// nothing says why.
+    pub fn authenticate(&self, username: &str, password: &str) -> Caller {
+        let now = self.clock.now_secs();
+        let inner = self.inner.read();
+        if let Some(stored) = username.strip_prefix(self.prefix.as_str()) {
+            if let Some(robot) = inner
+                .robot_names
+                .get(stored)
+                .and_then(|id| inner.robots.get(id))
+                && let Some(digest) = &robot.secret_hash
+                && secret::verify_secret(&robot.salt, password, digest)
+                && !robot.disabled
+                && !robot.is_expired(now)
+            {
+                return Caller::Robot {
+                    id: robot.id,
+                    name: username.to_string(),
+                    project_id: robot.project_id,
+                    policies: robot.policies.clone(),
+                };
+            }
+        }
+        match inner
+            .user_names
+            .get(username)
+            .and_then(|id| inner.users.get(id))
+        {
+            Some(user) if secret::verify_secret(&user.salt, password, &user.password_hash) => {
+                Caller::User {
+                    id: user.id,
+                    username: user.username.clone(),
+                    sysadmin: user.sysadmin,
+                }
+            }
+            _ => Caller::Anonymous,
+        }
+    }
+
+    /// The role of user `user_id` in project `project_id`.
+    pub fn role(&self, project_id: i64, user_id: i64) -> Option<Role> {
+        self.inner
+            .read()
+            .members
+            .get(&(project_id, user_id))
+            .copied()
+    }
+
+    /// Looks a project up by exact name.
+    pub fn project_by_name(&self, name: &str) -> Result<Project, StoreError> {
+        self.inner.read().project_by_name(name)
+    }
+
+    /// Looks a project up by id.
+    pub fn project(&self, id: i64) -> Option<Project> {
+        self.inner.read().projects.get(&id).cloned()
+    }
+
+    // ---- robots -----------------------------------------------------------------------
+
+    /// A copy of the stored robot.
+    pub fn robot(&self, id: i64) -> Result<RobotRecord, StoreError> {
+        self.inner
+            .read()
+            .robots
+            .get(&id)
+            .cloned()
+            .ok_or(StoreError::RobotNotFound(id))
+    }
+
+    /// The robot as GET returns it.
+    pub fn robot_view(&self, record: &RobotRecord) -> Robot {
+        self.inner.read().view(record, &self.prefix)
+    }
+
+    /// Wire views of a page of records, under one read lock.
+    pub fn views<'a>(
+        &self,
+        inner: &Inner,
+        records: impl Iterator<Item = &'a RobotRecord>,
+    ) -> Vec<Robot> {
+        records.map(|r| inner.view(r, &self.prefix)).collect()
+    }
+
+    /// Creates a robot. The id is used up even when the insert then fails, as in Harbor.
+    pub fn create_robot(&self, new: NewRobot) -> Result<RobotCreated, StoreError> {
+        let now_ms = self.clock.now_millis();
+        let (plain, salt) =
+            self.with_rng(|rng| (secret::generate_secret(rng), secret::generate_salt(rng)));
+        self.write(|inner| {
+            // Taken before any check can fail: a rejected insert still uses up the id.
+            let id = inner.next_robot_id;
+            inner.next_robot_id += 1;
+            let (stored_name, project_id) = match &new.project {
+                Some(p) => (format!("{}+{}", p.name, new.name), p.id),
+                None => (new.name.clone(), 0),
+            };
+            if inner.robot_names.contains_key(&stored_name) {
+                return Err(StoreError::Conflict {
+                    project_id,
+                    name: stored_name,
+                });
+            }
+            let policies = inner.resolve_policies(&new.permissions)?;
+            let record = RobotRecord {
+                id,
+                name: stored_name,
+                description: new.description,
+                secret_hash: Some(secret::hash_secret(&salt, &plain)),
+                salt,
+                duration: new.duration,
+                project_id,
+                expires_at: expiry(now_ms.div_euclid(1000), new.duration),
+                disabled: false,
+                visible: true,
+                creator_ref: new.creator_ref,
+                creator_type: new.creator_type,
+                creation_time: now_ms,
+                update_time: now_ms,
+                policies,
+            };
+            let created = RobotCreated {
+                creation_time: record.creation_time,
+                expires_at: record.expires_at,
+                id,
+                name: format!("{}{}", self.prefix, record.name),
+                secret: plain,
+            };
+            inner.insert_robot(record);
+            Ok(created)
+        })
+    }
+
+    /// Replaces the mutable fields of a robot (PUT). A changed duration counts from creation.
+    pub fn update_robot(&self, id: i64, update: RobotUpdate) -> Result<(), StoreError> {
+        let now_ms = self.clock.now_millis();
+        self.write(|inner| {
+            let policies = inner.resolve_policies(&update.permissions)?;
+            let robot = inner
+                .robots
+                .get_mut(&id)
+                .ok_or(StoreError::RobotNotFound(id))?;
+            if update.duration != robot.duration {
+                robot.duration = update.duration;
+                robot.expires_at = expiry(robot.creation_time.div_euclid(1000), update.duration);
+            }
+            robot.description = update.description;
+            robot.disabled = update.disabled;
+            robot.policies = policies;
+            robot.update_time = now_ms;
+            Ok(())
+        })
+    }
+
+    /// Sets a new secret (PATCH). Returns the generated secret, or `None` when the client
+    /// supplied it. The salt is kept, as in Harbor.
+    pub fn refresh_secret(
+        &self,
+        id: i64,
+        supplied: Option<String>,
+    ) -> Result<Option<String>, StoreError> {
+        let now_ms = self.clock.now_millis();
+        let (plain, generated) = match supplied {
+            Some(s) => (s, false),
+            None => (self.with_rng(|rng| secret::generate_secret(rng)), true),
+        };
+        self.write(|inner| {
+            let robot = inner
+                .robots
+                .get_mut(&id)
+                .ok_or(StoreError::RobotNotFound(id))?;
+            robot.secret_hash = Some(secret::hash_secret(&robot.salt, &plain));
+            robot.update_time = now_ms;
+            Ok(())
+        })?;
+        Ok(generated.then_some(plain))
+    }
+
+    /// Deletes a robot and its permissions.
+    pub fn delete_robot(&self, id: i64) -> Result<(), StoreError> {
+        self.write(|inner| {
+            let robot = inner
+                .robots
+                .remove(&id)
+                .ok_or(StoreError::RobotNotFound(id))?;
+            inner.robot_names.remove(&robot.name);
+            Ok(())
+        })
+    }
+
+    // ---- whole-state operations -------------------------------------------------------
+
+    /// The whole state in fixtures form (hashes only, never plaintext).
+    pub fn dump(&self) -> Fixtures {
+        self.inner.read().to_fixtures()
+    }
+
+    /// Replaces the whole state; on error nothing changes.
+    pub fn load(&self, fixtures: &Fixtures) -> Result<(), InvalidEntry> {
+        let now = self.clock.now_millis();
+        let fresh = self.with_rng(|rng| Inner::from_fixtures(fixtures, rng, now))?;
+        self.write(|inner| {
+            *inner = fresh;
+            Ok(())
+        })
+    }
+
+    /// Back to the fixtures loaded at start (or last set with [`Store::set_initial`]).
+    pub fn reset(&self) -> Result<(), InvalidEntry> {
+        let initial = self.initial.read().clone();
+        self.load(&initial)
+    }
+
+    /// Changes what [`Store::reset`] returns to.
+    pub fn set_initial(&self, fixtures: Fixtures) {
+        *self.initial.write() = fixtures;
+    }
+
+    /// Adds a project at run time.
+    pub fn add_project(&self, fixture: ProjectFixture) -> Result<Project, StoreError> {
+        self.write(|inner| {
+            inner
+                .add_project(&fixture)
+                .map_err(|e| StoreError::Invalid(e.to_string()))
+        })
+    }
+
+    /// Adds a user at run time.
+    pub fn add_user(&self, fixture: UserFixture) -> Result<i64, StoreError> {
+        let salt = self.with_rng(|rng| secret::generate_salt(rng));
+        self.write(|inner| inner.add_user(&fixture, salt).map_err(StoreError::Invalid))
+    }
+
+    /// Adds or changes a membership at run time.
+    pub fn add_member(&self, fixture: MemberFixture) -> Result<(), StoreError> {
+        self.write(|inner| inner.add_member(&fixture).map_err(StoreError::Invalid))
+    }
+
+    /// Wire permissions for stored policies, with current project names.
+    pub fn permissions_of(&self, policies: &[Policy]) -> Vec<Permission> {
+        self.inner.read().permissions_of(policies)
+    }
+
+    /// Number of robots stored.
+    pub fn robot_count(&self) -> usize {
+        self.inner.read().robots.len()
+    }
+}
+
+/// `-1` for never, else `from_secs + days * 86400`.
+fn expiry(from_secs: i64, duration_days: i64) -> i64 {
+    if duration_days == -1 {
+        -1
+    } else {
+        from_secs.saturating_add(duration_days.saturating_mul(DAY_SECS))
+    }
+}
+
+impl Inner {
+    /// Every stored robot in id order.
+    pub fn robots(&self) -> impl Iterator<Item = &RobotRecord> {
+        self.robots.values()
+    }
+
+    fn project_by_name(&self, name: &str) -> Result<Project, StoreError> {
+        if name.contains(' ') {
+            return Err(StoreError::InvalidProjectName(name.to_string()));
+        }
+        self.project_names
+            .get(name)
+            .and_then(|id| self.projects.get(id))
+            .cloned()
+            .ok_or_else(|| StoreError::ProjectNotFound(name.to_string()))
+    }
+
+    fn insert_robot(&mut self, record: RobotRecord) {
+        self.robot_names.insert(record.name.clone(), record.id);
+        self.robots.insert(record.id, record);
+    }
+
+    /// Turns request permissions into stored policies: one scope per entry, entries for the
+    /// same scope merged, identical accesses collapsed.
+    fn resolve_policies(&self, permissions: &[Permission]) -> Result<Vec<Policy>, StoreError> {
+        let mut policies: Vec<Policy> = Vec::new();
+        for permission in permissions {
+            let scope = match permission.kind.as_str() {
+                "system" if permission.namespace == "/" => Scope::System,
+                "system" => return Err(StoreError::UnknownNamespace),
+                _ if permission.namespace == "*" => Scope::AllProjects,
+                _ => Scope::Project(self.project_by_name(&permission.namespace)?.id),
+            };
+            let index = match policies.iter().position(|p| p.scope == scope) {
+                Some(i) => i,
+                None => {
+                    policies.push(Policy {
+                        scope,
+                        access: Vec::new(),
+                    });
+                    policies.len() - 1
+                }
+            };
+            let group = &mut policies[index].access;
+            for access in &permission.access {
+                if !group.contains(access) {
+                    group.push(access.clone());
+                }
+            }
+        }
+        Ok(policies)
+    }
+
+    /// Policies back to wire permissions; scopes of deleted projects are left out.
+    fn permissions_of(&self, policies: &[Policy]) -> Vec<Permission> {
+        policies
+            .iter()
+            .filter_map(|p| {
+                let (kind, namespace) = match p.scope {
+                    Scope::System => ("system", "/".to_string()),
+                    Scope::AllProjects => ("project", "*".to_string()),
+                    Scope::Project(id) => ("project", self.projects.get(&id)?.name.clone()),
+                };
+                Some(Permission {
+                    access: p.access.clone(),
+                    kind: kind.to_string(),
+                    namespace,
+                })
+            })
+            .collect()
+    }
+
+    /// The wire form of a stored robot.
+    pub fn view(&self, r: &RobotRecord, prefix: &str) -> Robot {
+        let name = if r.editable() {
+            format!("{prefix}{}", r.name)
+        } else {
+            r.name.clone()
+        };
+        Robot {
+            creation_time: r.creation_time,
+            creator_ref: r.creator_ref,
+            creator_type: r.creator_type.clone(),
+            description: r.description.clone(),
+            disable: r.disabled,
+            duration: r.duration,
+            editable: r.editable(),
+            expires_at: r.expires_at,
+            id: r.id,
+            level: r.level().as_str(),
+            name,
+            permissions: self.permissions_of(&r.policies),
+            update_time: r.update_time,
+        }
+    }
+
+    fn add_project(&mut self, p: &ProjectFixture) -> Result<Project, String> {
+        if p.name.is_empty() || p.name.contains(' ') || p.name.contains('+') {
+            return Err(format!("invalid project name {:?}", p.name));
+        }
+        if self.project_names.contains_key(&p.name) {
+            return Err(format!("duplicate project name {:?}", p.name));
+        }
+        let id =
+            p.id.unwrap_or_else(|| self.projects.keys().next_back().copied().unwrap_or(0) + 1);
+        if id <= 0 || self.projects.contains_key(&id) {
+            return Err(format!("project id {id} is not positive or already used"));
+        }
+        let project = Project {
+            id,
+            name: p.name.clone(),
+        };
+        self.project_names.insert(p.name.clone(), id);
+        self.projects.insert(id, project.clone());
+        Ok(project)
+    }
+
+    fn add_user(&mut self, u: &UserFixture, fresh_salt: String) -> Result<i64, String> {
+        if u.username.is_empty() {
+            return Err("username must not be empty".into());
+        }
+        if self.user_names.contains_key(&u.username) {
+            return Err(format!("duplicate username {:?}", u.username));
+        }
+        let id =
+            u.id.unwrap_or_else(|| self.users.keys().next_back().copied().unwrap_or(0) + 1);
+        if id <= 0 || self.users.contains_key(&id) {
+            return Err(format!("user id {id} is not positive or already used"));
+        }
+        let (salt, password_hash) = match (&u.password, &u.password_hash, &u.salt) {
+            (Some(password), None, _) => {
+                let salt = u.salt.clone().unwrap_or(fresh_salt);
+                let hash = secret::hash_secret(&salt, password);
+                (salt, hash)
+            }
+            (None, Some(hash), Some(salt)) => (
+                salt.clone(),
+                secret::from_hex(hash).ok_or("password_hash must be 64 hex digits")?,
+            ),
+            _ => return Err("give either password, or password_hash and salt".into()),
+        };
+        self.user_names.insert(u.username.clone(), id);
+        self.users.insert(
+            id,
+            User {
+                id,
+                username: u.username.clone(),
+                salt,
+                password_hash,
+                sysadmin: u.sysadmin,
+            },
+        );
+        Ok(id)
+    }
+
+    fn add_member(&mut self, m: &MemberFixture) -> Result<(), String> {
+        let project = *self
+            .project_names
+            .get(&m.project)
+            .ok_or_else(|| format!("unknown project {:?}", m.project))?;
+        let user = *self
+            .user_names
+            .get(&m.user)
+            .ok_or_else(|| format!("unknown user {:?}", m.user))?;
+        let role = match &m.role {
+            RoleSpec::Id(id) => Role::from_id(*id),
+            RoleSpec::Name(name) => Role::from_name(name),
+        }
+        .ok_or_else(|| {
+            format!(
+                "unknown role {:?} (projectAdmin, developer, guest, maintainer, limitedGuest or 1-5)",
+                m.role
+            )
+        })?;
+        self.members.insert((project, user), role);
+        Ok(())
+    }
+
+    fn add_robot(&mut self, f: &RobotFixture, rng: &mut StdRng, now_ms: i64) -> Result<(), String> {
+        if f.name.is_empty() {
+            return Err("robot name must not be empty".into());
+        }
+        if self.robot_names.contains_key(&f.name) {
+            return Err(format!("duplicate robot name {:?}", f.name));
+        }
+        if f.project_id != 0 && !self.projects.contains_key(&f.project_id) {
+            return Err(format!(
+                "project_id {} is not a known project",
+                f.project_id
+            ));
+        }
+        if f.duration != -1 && f.duration <= 0 {
+            return Err(format!("duration {} must be -1 or positive", f.duration));
+        }
+        let id = f.id.unwrap_or(self.next_robot_id.max(1));
+        if id <= 0 || self.robots.contains_key(&id) {
+            return Err(format!("robot id {id} is not positive or already used"));
+        }
+        let time = |field: &str, value: &Option<String>| -> Result<i64, String> {
+            match value {
+                None => Ok(now_ms),
+                Some(text) => parse_rfc3339_millis(text)
+                    .ok_or_else(|| format!("{field} {text:?} is not an RFC 3339 timestamp")),
+            }
+        };
+        let creation_time = time("creation_time", &f.creation_time)?;
+        let update_time = match &f.update_time {
+            None => creation_time,
+            some => time("update_time", some)?,
+        };
+        let salt = f.salt.clone().unwrap_or_else(|| secret::generate_salt(rng));
+        let secret_hash = match (f.editable, &f.secret, &f.secret_hash) {
+            (false, None, None) => None,
+            (false, _, _) => return Err("a legacy robot (editable: false) has no secret".into()),
+            (true, Some(_), Some(_)) => return Err("give secret or secret_hash, not both".into()),
+            (true, Some(plain), None) => Some(secret::hash_secret(&salt, plain)),
+            (true, None, Some(hex)) => {
+                if f.salt.is_none() {
+                    return Err("secret_hash needs its salt".into());
+                }
+                Some(secret::from_hex(hex).ok_or("secret_hash must be 64 hex digits")?)
+            }
+            (true, None, None) => Some(secret::hash_secret(&salt, &secret::generate_secret(rng))),
+        };
+        let policies = self
+            .resolve_policies(&f.permissions)
+            .map_err(|e| format!("permissions: {e}"))?;
+        self.next_robot_id = self.next_robot_id.max(id + 1);
+        self.insert_robot(RobotRecord {
+            id,
+            name: f.name.clone(),
+            description: f.description.clone(),
+            secret_hash,
+            salt,
+            duration: f.duration,
+            project_id: f.project_id,
+            expires_at: f
+                .expires_at
+                .unwrap_or_else(|| expiry(creation_time.div_euclid(1000), f.duration)),
+            disabled: f.disable,
+            visible: f.visible,
+            creator_ref: f.creator_ref,
+            creator_type: f.creator_type.clone(),
+            creation_time,
+            update_time,
+            policies,
+        });
+        Ok(())
+    }
+
+    /// Builds a state from fixtures, checking every entry.
+    pub fn from_fixtures(
+        f: &Fixtures,
+        rng: &mut StdRng,
+        now_ms: i64,
+    ) -> Result<Inner, InvalidEntry> {
+        let mut inner = Inner {
+            next_robot_id: 1,
+            ..Inner::default()
+        };
+        let bad = |section, index, message| InvalidEntry {
+            section,
+            index,
+            message,
+        };
+        for (i, p) in f.projects.iter().enumerate() {
+            inner.add_project(p).map_err(|m| bad("projects", i, m))?;
+        }
+        for (i, u) in f.users.iter().enumerate() {
+            let salt = secret::generate_salt(rng);
+            inner.add_user(u, salt).map_err(|m| bad("users", i, m))?;
+        }
+        for (i, m) in f.members.iter().enumerate() {
+            inner.add_member(m).map_err(|msg| bad("members", i, msg))?;
+        }
+        for (i, r) in f.robots.iter().enumerate() {
+            inner
+                .add_robot(r, rng, now_ms)
+                .map_err(|m| bad("robots", i, m))?;
+        }
+        if let Some(next) = f.next_robot_id {
+            if next < inner.next_robot_id {
+                return Err(InvalidEntry {
+                    section: "next_robot_id",
+                    index: 0,
+                    message: format!("{next} is not above every robot id"),
+                });
+            }
+            inner.next_robot_id = next;
+        }
+        Ok(inner)
+    }
+
+    /// The state in fixtures form.
+    pub fn to_fixtures(&self) -> Fixtures {
+        let project_name = |id: i64| self.projects.get(&id).map(|p| p.name.clone());
+        let user_name = |id: i64| self.users.get(&id).map(|u| u.username.clone());
+        Fixtures {
+            users: self
+                .users
+                .values()
+                .map(|u| UserFixture {
+                    id: Some(u.id),
+                    username: u.username.clone(),
+                    password: None,
+                    password_hash: Some(secret::to_hex(&u.password_hash)),
+                    salt: Some(u.salt.clone()),
+                    sysadmin: u.sysadmin,
+                })
+                .collect(),
+            projects: self
+                .projects
+                .values()
+                .map(|p| ProjectFixture {
+                    id: Some(p.id),
+                    name: p.name.clone(),
+                })
+                .collect(),
+            members: self
+                .members
+                .iter()
+                .filter_map(|((pid, uid), role)| {
+                    Some(MemberFixture {
+                        project: project_name(*pid)?,
+                        user: user_name(*uid)?,
+                        role: RoleSpec::Name(role.name().to_string()),
+                    })
+                })
+                .collect(),
+            robots: self
+                .robots
+                .values()
+                .map(|r| RobotFixture {
+                    id: Some(r.id),
+                    name: r.name.clone(),
+                    project_id: r.project_id,
+                    description: r.description.clone(),
+                    duration: r.duration,
+                    expires_at: Some(r.expires_at),
+                    disable: r.disabled,
+                    visible: r.visible,
+                    editable: r.editable(),
+                    creator_type: r.creator_type.clone(),
+                    creator_ref: r.creator_ref,
+                    creation_time: Some(format_millis(r.creation_time)),
+                    update_time: Some(format_millis(r.update_time)),
+                    secret: None,
+                    secret_hash: r.secret_hash.as_ref().map(secret::to_hex),
+                    salt: r.secret_hash.as_ref().map(|_| r.salt.clone()),
+                    permissions: self.permissions_of(&r.policies),
+                })
+                .collect(),
+            next_robot_id: Some(self.next_robot_id),
+        }
+    }
+}
+
+/// The level a request names, or `None` when it is not `system`/`project`.
+pub fn level_of(text: &str) -> Option<Level> {
+    Level::parse(text)
+}
+
+/// Convenience for tests and fixtures: an access entry.
+pub fn access(resource: &str, action: &str) -> Access {
+    Access {
+        resource: resource.into(),
+        action: action.into(),
+        effect: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Store {
+        let fixtures: Fixtures = serde_json::from_str(
+            r#"{"users":[{"id":1,"username":"admin","password":"Harbor12345","sysadmin":true}],
+                "projects":[{"id":1,"name":"library"}]}"#,
+        )
+        .unwrap();
+        Store::new(
+            fixtures,
+            Arc::new(Clock::frozen(1_787_292_000_123)),
+            StoreOptions {
+                seed: Some(1),
+                ..StoreOptions::default()
+            },
+        )
+        .unwrap()
+    }
+
+    fn project_robot(name: &str) -> NewRobot {
+        NewRobot {
+            name: name.into(),
+            project: Some(Project {
+                id: 1,
+                name: "library".into(),
+            }),
+            description: String::new(),
+            duration: 30,
+            permissions: vec![Permission {
+                kind: "project".into(),
+                namespace: "library".into(),
+                access: vec![access("repository", "pull"), access("repository", "pull")],
+            }],
+            creator_type: "local".into(),
+            creator_ref: 1,
+        }
+    }
+
+    #[test]
+    fn create_stores_prefixed_name_expiry_and_merged_permissions() {
+        let store = store();
+        let created = store.create_robot(project_robot("ci")).unwrap();
+        assert_eq!(created.name, "robot$library+ci");
+        assert_eq!(created.expires_at, 1_787_292_000 + 30 * 86_400);
+        let record = store.robot(created.id).unwrap();
+        assert_eq!(record.name, "library+ci");
+        assert_eq!(record.policies.len(), 1);
+        assert_eq!(
+            record.policies[0].access.len(),
+            1,
+            "identical accesses collapse"
+        );
+        assert!(matches!(
+            store.authenticate("robot$library+ci", &created.secret),
+            Caller::Robot { .. }
+        ));
+    }
+
+    #[test]
+    fn duplicate_uses_up_an_id_and_changes_nothing() {
+        let store = store();
+        let first = store.create_robot(project_robot("ci")).unwrap();
+        let err = store.create_robot(project_robot("ci")).unwrap_err();
+        assert_eq!(err.to_string(), "robot account 1:library+ci already exists");
+        assert_eq!(store.robot_count(), 1);
+        let next = store.create_robot(project_robot("cd")).unwrap();
+        assert_eq!(next.id, first.id + 2);
+    }
+
+    #[test]
+    fn failed_scope_resolution_rolls_back() {
+        let store = store();
+        let mut new = project_robot("ci");
+        new.permissions.push(Permission {
+            kind: "project".into(),
+            namespace: "missing".into(),
+            access: vec![access("repository", "pull")],
+        });
+        assert_eq!(
+            store.create_robot(new).unwrap_err(),
+            StoreError::ProjectNotFound("missing".into())
+        );
+        assert_eq!(store.robot_count(), 0);
+    }
+
+    #[test]
+    fn update_counts_a_changed_duration_from_creation() {
+        let store = store();
+        let created = store.create_robot(project_robot("ci")).unwrap();
+        store.clock().advance(40 * 86_400_000);
+        let update = RobotUpdate {
+            description: "d".into(),
+            disabled: false,
+            duration: 30,
+            permissions: project_robot("x").permissions,
+        };
+        store.update_robot(created.id, update.clone()).unwrap();
+        assert_eq!(
+            store.robot(created.id).unwrap().expires_at,
+            created.expires_at
+        );
+        store
+            .update_robot(
+                created.id,
+                RobotUpdate {
+                    duration: 10,
+                    ..update
+                },
+            )
+            .unwrap();
+        let record = store.robot(created.id).unwrap();
+        assert_eq!(record.expires_at, 1_787_292_000 + 10 * 86_400);
+        assert!(record.is_expired(store.clock().now_secs()));
+    }
+
+    #[test]
+    fn refresh_replaces_the_secret_and_keeps_the_salt() {
+        let store = store();
+        let created = store.create_robot(project_robot("ci")).unwrap();
+        let salt = store.robot(created.id).unwrap().salt;
+        let new = store.refresh_secret(created.id, None).unwrap().unwrap();
+        assert_eq!(store.robot(created.id).unwrap().salt, salt);
+        assert_eq!(
+            store.authenticate("robot$library+ci", &created.secret),
+            Caller::Anonymous
+        );
+        assert!(matches!(
+            store.authenticate("robot$library+ci", &new),
+            Caller::Robot { .. }
+        ));
+        assert_eq!(
+            store
+                .refresh_secret(created.id, Some("Own-secret-1".into()))
+                .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn dump_and_load_round_trip() {
+        let store = store();
+        let created = store.create_robot(project_robot("ci")).unwrap();
+        let dump = store.dump();
+        assert!(
+            !serde_json::to_string(&dump)
+                .unwrap()
+                .contains(&created.secret)
+        );
+        let other = self::store();
+        other.load(&dump).unwrap();
+        assert_eq!(other.dump(), dump);
+        assert!(matches!(
+            other.authenticate("robot$library+ci", &created.secret),
+            Caller::Robot { .. }
+        ));
+        assert!(matches!(
+            other.authenticate("admin", "Harbor12345"),
+            Caller::User { sysadmin: true, .. }
+        ));
+    }
+}

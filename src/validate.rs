@@ -1,0 +1,200 @@
+//! Harbor's request validation for robots (Handler `validateName` and `validate`), with its
+//! messages and its order: the first failure wins.
+
+use crate::body::PermissionIn;
+use crate::error::ApiError;
+use crate::model::{Level, Permission};
+use crate::rbac::is_allowed_pair;
+
+/// Largest valid duration in days: Harbor accepts `0 < d < MaxInt32`.
+const MAX_DURATION: i64 = i32::MAX as i64 - 1;
+
+/// `^[a-z0-9]+(?:[._-][a-z0-9]+)*$`.
+pub fn validate_name(name: &str) -> Result<(), ApiError> {
+    let valid = !name.is_empty()
+        && name.split(['.', '_', '-']).all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(
+            "robot name is not in lower case or contains illegal characters".into(),
+        ))
+    }
+}
+
+/// Checks duration, level and permissions; returns the level and the permissions with their
+/// `null` entries ruled out.
+pub fn validate(
+    duration: i64,
+    level: &str,
+    permissions: Option<&[Option<PermissionIn>]>,
+) -> Result<(Level, Vec<Permission>), ApiError> {
+    let bad = |m: String| Err(ApiError::BadRequest(m));
+    if !(duration == -1 || (1..=MAX_DURATION).contains(&duration)) {
+        return bad(format!(
+            "bad request error duration input: {duration}, duration must be either -1(Never) or a positive integer"
+        ));
+    }
+    let Some(parsed_level) = Level::parse(level) else {
+        return bad(format!("bad request error level input: {level}"));
+    };
+    let permissions = match permissions {
+        Some(p) if !p.is_empty() => p,
+        _ => return bad("bad request empty permission".into()),
+    };
+    let mut out = Vec::with_capacity(permissions.len());
+    for permission in permissions {
+        let Some(permission) = permission else {
+            return bad("bad request empty permission".into());
+        };
+        match &permission.access {
+            Some(access) if !access.is_empty() && access.iter().all(Option::is_some) => {}
+            _ => return bad("bad request empty access".into()),
+        }
+        out.push(permission.to_permission());
+    }
+    if parsed_level == Level::Project && out.len() > 1 {
+        return bad("bad request permission".into());
+    }
+    for permission in &out {
+        for access in &permission.access {
+            match is_allowed_pair(&permission.kind, &access.resource, &access.action) {
+                Some(true) => {}
+                Some(false) => {
+                    return bad(format!(
+                        "bad request permission: {}:{}",
+                        access.resource, access.action
+                    ));
+                }
+                None => return bad(format!("bad request permission level: {}", permission.kind)),
+            }
+        }
+    }
+    Ok((parsed_level, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Access;
+
+    #[test]
+    fn name_pattern_table() {
+        let cases = [
+            ("ci", true),
+            ("ci-bot.v2_x", true),
+            ("0", true),
+            ("", false),
+            ("Ci", false),
+            ("ci+x", false),
+            ("robot$ci", false),
+            ("-ci", false),
+            ("ci-", false),
+            ("ci--x", false),
+            ("ci._x", false),
+            ("çi", false),
+        ];
+        for (name, ok) in cases {
+            assert_eq!(validate_name(name).is_ok(), ok, "{name:?}");
+        }
+    }
+
+    fn perm(kind: &str, ns: &str, access: &[(&str, &str)]) -> Option<PermissionIn> {
+        Some(PermissionIn {
+            kind: kind.into(),
+            namespace: ns.into(),
+            access: Some(
+                access
+                    .iter()
+                    .map(|(r, a)| {
+                        Some(Access {
+                            resource: r.to_string(),
+                            action: a.to_string(),
+                            effect: String::new(),
+                        })
+                    })
+                    .collect(),
+            ),
+        })
+    }
+
+    #[test]
+    fn validation_messages_in_order() {
+        let ok = [perm("project", "library", &[("repository", "pull")])];
+        let two = [ok[0].clone(), ok[0].clone()];
+        let null_access = [Some(PermissionIn {
+            access: Some(vec![None]),
+            ..ok[0].clone().unwrap()
+        })];
+        let update = [perm("system", "/", &[("robot", "update")])];
+        let upper_kind = [perm("System", "/", &[("robot", "list")])];
+        let wildcard = [perm("project", "p", &[("repository", "*")])];
+        let cases: Vec<(i64, &str, Option<&[Option<PermissionIn>]>, &str)> = vec![
+            (
+                0,
+                "system",
+                Some(&ok),
+                "bad request error duration input: 0, duration must be either -1(Never) or a positive integer",
+            ),
+            (
+                2147483647,
+                "system",
+                Some(&ok),
+                "bad request error duration input: 2147483647, duration must be either -1(Never) or a positive integer",
+            ),
+            (
+                -2,
+                "bogus",
+                None,
+                "bad request error duration input: -2, duration must be either -1(Never) or a positive integer",
+            ),
+            (
+                30,
+                "System",
+                Some(&ok),
+                "bad request error level input: System",
+            ),
+            (30, "system", None, "bad request empty permission"),
+            (30, "system", Some(&[]), "bad request empty permission"),
+            (30, "system", Some(&[None]), "bad request empty permission"),
+            (30, "system", Some(&null_access), "bad request empty access"),
+            (30, "project", Some(&two), "bad request permission"),
+            (
+                30,
+                "system",
+                Some(&update),
+                "bad request permission: robot:update",
+            ),
+            (
+                30,
+                "system",
+                Some(&upper_kind),
+                "bad request permission level: System",
+            ),
+            (
+                30,
+                "project",
+                Some(&wildcard),
+                "bad request permission: repository:*",
+            ),
+        ];
+        for (duration, level, perms, message) in cases {
+            let err = validate(duration, level, perms).unwrap_err();
+            assert_eq!(
+                err,
+                ApiError::BadRequest(message.into()),
+                "{duration} {level}"
+            );
+        }
+        assert!(validate(2147483646, "project", Some(&ok)).is_ok());
+        assert!(
+            validate(-1, "system", Some(&two)).is_ok(),
+            "system allows many"
+        );
+    }
+}

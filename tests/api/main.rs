@@ -1,0 +1,13 @@
+//! Integration tests: one binary, one module per concern (zero2prod style).
+
+mod helpers;
+
+mod access;
+mod auth;
+mod create;
+mod errors;
+mod get;
+mod list;
+mod refresh_delete;
+mod socket;
+mod update;

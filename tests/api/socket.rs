@@ -1,0 +1,87 @@
+//! Over a real socket on port 0: what only the wire shows.
+
+use crate::helpers::*;
+use serde_json::json;
+
+async fn spawn(app: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app.router();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn headers_as_sent_on_the_wire() {
+    let app = TestApp::new();
+    let base = spawn(&app).await;
+    let client = reqwest::Client::new();
+    // POST: 201, path-only Location, JSON content type, request id echoed.
+    let created = client
+        .post(format!("{base}/api/v2.0/robots"))
+        .basic_auth("admin", Some("Harbor12345"))
+        .header("X-Request-Id", "trace-1")
+        .json(&system_robot("ops"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["location"], "/api/v2.0/robots/1");
+    assert_eq!(created.headers()["x-request-id"], "trace-1");
+    assert_eq!(created.headers()["content-type"], "application/json");
+    let secret = created.json::<serde_json::Value>().await.unwrap()["secret"].as_str().unwrap().to_string();
+    // DELETE: 200 with an empty body and no content type.
+    for i in 0..12 {
+        client
+            .post(format!("{base}/api/v2.0/robots"))
+            .basic_auth("admin", Some("Harbor12345"))
+            .json(&system_robot(&format!("bulk{i:02}")))
+            .send()
+            .await
+            .unwrap();
+    }
+    let list = client
+        .get(format!("{base}/api/v2.0/robots?page_size=5&page=2&q=name%3D~bulk"))
+        .basic_auth("robot$ops", Some(&secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), 200);
+    assert_eq!(list.headers()["x-total-count"], "12");
+    assert_eq!(
+        list.headers()["link"],
+        "</api/v2.0/robots?page=1&page_size=5&q=name=~bulk>; rel=\"prev\" , </api/v2.0/robots?page=3&page_size=5&q=name=~bulk>; rel=\"next\""
+    );
+    let id = list.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 36);
+    let deleted = client
+        .delete(format!("{base}/api/v2.0/robots/1"))
+        .basic_auth("admin", Some("Harbor12345"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 200);
+    assert!(deleted.headers().get("content-type").is_none());
+    assert_eq!(deleted.headers()["content-length"], "0");
+    assert_eq!(deleted.text().await.unwrap(), "");
+}
+
+#[tokio::test]
+async fn errors_on_the_wire_carry_envelope_and_request_id() {
+    let app = TestApp::new();
+    let base = spawn(&app).await;
+    let reply = reqwest::Client::new()
+        .put(format!("{base}/api/v2.0/robots/abc"))
+        .basic_auth("admin", Some("Harbor12345"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 422);
+    assert_eq!(reply.headers()["content-type"], "application/json; charset=utf-8");
+    assert!(reply.headers().contains_key("x-request-id"));
+    assert_eq!(
+        reply.text().await.unwrap(),
+        "{\"errors\":[{\"code\":\"UNPROCESSABLE_ENTITY\",\"message\":\"validation failure list:\\nrobot_id in path must be of type int64: \\\"abc\\\"\"}]}\n"
+    );
+}
