@@ -35,6 +35,34 @@ impl Clock {
         }
     }
 
+    /// A clock frozen at `start` (Unix milliseconds), or following the system when `None`.
+    pub fn starting_at(start: Option<i64>) -> Self {
+        match start {
+            Some(ms) => Clock::frozen(ms),
+            None => Clock::system(),
+        }
+    }
+
+    /// Back to how [`Clock::starting_at`] made it.
+    pub fn restore(&self, start: Option<i64>) {
+        *self.mode.lock() = match start {
+            Some(now_ms) => Mode::Frozen { now_ms },
+            None => Mode::Running { offset_ms: 0 },
+        };
+    }
+
+    /// Freezes the clock at its current reading, or lets a frozen one run on from there.
+    pub fn set_frozen(&self, frozen: bool) {
+        let now_ms = self.now_millis();
+        *self.mode.lock() = if frozen {
+            Mode::Frozen { now_ms }
+        } else {
+            Mode::Running {
+                offset_ms: now_ms.saturating_sub(system_millis()),
+            }
+        };
+    }
+
     /// Current time in Unix milliseconds.
     pub fn now_millis(&self) -> i64 {
         match *self.mode.lock() {

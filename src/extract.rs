@@ -36,7 +36,7 @@ impl FromRequestParts<AppState> for Scope {
             .get::<Scope>()
             .cloned()
             .unwrap_or_else(|| Scope {
-                store: state.store.clone(),
+                store: state.main.store.clone(),
                 base: Arc::from(""),
             }))
     }
@@ -51,6 +51,9 @@ impl FromRequestParts<AppState> for Caller {
         }
         let scope = Scope::from_request_parts(parts, state).await?;
         let caller = crate::auth::resolve(&scope.store, &parts.headers);
+        if let Some(slot) = parts.extensions.get::<crate::journal::CallerSlot>() {
+            slot.set(caller.username());
+        }
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }

@@ -12,13 +12,19 @@ pub mod auth;
 pub mod body;
 pub mod clock;
 pub mod config;
+pub mod control;
 pub mod error;
 pub mod extract;
+pub mod faults;
 pub mod fixtures;
+pub mod harness;
 pub mod healthcheck;
+pub mod instance;
+pub mod journal;
 pub mod middleware;
 pub mod model;
 pub mod pagination;
+pub mod persist;
 pub mod query;
 pub mod rbac;
 pub mod routes;
@@ -28,49 +34,78 @@ pub mod sessions;
 pub mod store;
 pub mod validate;
 
+pub use harness::MockHarbor;
+pub use instance::Settings;
+
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use parking_lot::Mutex;
-use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 
+use crate::fixtures::{Fixtures, InvalidEntry};
+use crate::instance::Instance;
 use crate::sessions::Sessions;
 use crate::store::Store;
 
 /// Everything handlers share.
 #[derive(Clone)]
 pub struct AppState {
-    /// The default state, served at `/api/v2.0`.
-    pub store: Arc<Store>,
-    /// Isolated states served at `/sessions/<id>/api/v2.0`.
+    /// The main instance, served at `/api/v2.0`.
+    pub main: Arc<Instance>,
+    /// Isolated instances served at `/sessions/<id>/api/v2.0`.
     pub sessions: Arc<Sessions>,
-    request_ids: Arc<Mutex<StdRng>>,
+    pub settings: Arc<Settings>,
+    /// Request and session ids; seeded in deterministic mode.
+    ids: Arc<Mutex<StdRng>>,
 }
 
 impl AppState {
-    /// State around a store; `seed` makes generated request ids reproducible.
-    pub fn new(store: Arc<Store>, seed: Option<u64>) -> AppState {
-        let rng = match seed {
+    /// Builds the main instance from `fixtures`.
+    pub fn new(fixtures: Fixtures, settings: Settings) -> Result<AppState, InvalidEntry> {
+        let main = Instance::new(fixtures, &settings, settings.seed)?;
+        let ids = match settings.seed {
             // A different stream from the store's, so request ids don't shift secrets.
             Some(seed) => StdRng::seed_from_u64(seed ^ 0x5eed_1d5),
             None => rand::make_rng(),
         };
-        AppState {
-            store,
+        Ok(AppState {
+            main: Arc::new(main),
             sessions: Arc::new(Sessions::default()),
-            request_ids: Arc::new(Mutex::new(rng)),
-        }
+            settings: Arc::new(settings),
+            ids: Arc::new(Mutex::new(ids)),
+        })
+    }
+
+    /// The main instance's store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.main.store
     }
 
     /// A fresh UUID v4 for a request that came without `X-Request-Id`.
     pub fn new_request_id(&self) -> String {
         let mut bytes = [0u8; 16];
-        rand::Rng::fill_bytes(&mut *self.request_ids.lock(), &mut bytes);
+        self.ids.lock().fill_bytes(&mut bytes);
         uuid::Builder::from_random_bytes(bytes)
             .into_uuid()
             .hyphenated()
             .to_string()
+    }
+
+    /// Starts an isolated session holding `fixtures` (the main instance's initial fixtures
+    /// when `None`); returns its id.
+    pub fn create_session(&self, fixtures: Option<Fixtures>) -> Result<String, sessions::SessionError> {
+        let fixtures = fixtures.unwrap_or_else(|| self.main.store.initial());
+        let (id, seed) = {
+            let mut rng = self.ids.lock();
+            let id = format!("{:016x}", rng.next_u64());
+            let seed = self.settings.seed.map(|_| rng.next_u64());
+            (id, seed)
+        };
+        let instance = Instance::new(fixtures, &self.settings, seed).map_err(sessions::SessionError::Fixtures)?;
+        self.sessions.insert(id.clone(), Arc::new(instance))?;
+        Ok(id)
     }
 }
 
@@ -79,11 +114,13 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let inner = Router::new()
         .nest("/api/v2.0", routes::router())
+        .nest("/_mock", control::router(&state.settings))
         .fallback(middleware::not_found)
         .with_state(state.clone());
     // `layer` wraps inside-out: the last one added runs first.
     Router::new()
         .fallback_service(inner)
+        .layer(from_fn_with_state(state.clone(), middleware::journal_and_faults))
         .layer(map_response(middleware::strip_allow))
         .layer(from_fn(middleware::access_log))
         .layer(from_fn_with_state(state.clone(), middleware::request_id))

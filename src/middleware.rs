@@ -6,11 +6,15 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, error_body};
 use crate::extract::Scope;
+use crate::faults::Outcome;
+use crate::instance::Instance;
+use crate::journal::{CallerSlot, Entry, redact};
+use crate::model::format_millis;
 
 /// `x-request-id`, as Harbor reads and writes it.
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -72,11 +76,12 @@ pub async fn clean_path(State(state): State<AppState>, mut req: Request, next: N
     if let Some(rest) = cleaned.strip_prefix("/sessions/") {
         let (id, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         match state.sessions.get(id) {
-            Some(store) => {
+            Some(instance) => {
                 req.extensions_mut().insert(Scope {
-                    store,
+                    store: instance.store.clone(),
                     base: Arc::from(format!("/sessions/{id}")),
                 });
+                req.extensions_mut().insert(instance);
                 cleaned = if tail.is_empty() {
                     "/".into()
                 } else {
@@ -98,6 +103,97 @@ pub async fn clean_path(State(state): State<AppState>, mut req: Request, next: N
         }
     }
     next.run(req).await
+}
+
+/// Records Harbor API requests in the instance's journal and applies its fault rules.
+/// Control and health requests are neither journaled nor faulted.
+pub async fn journal_and_faults(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let instance = req
+        .extensions()
+        .get::<Arc<Instance>>()
+        .cloned()
+        .unwrap_or_else(|| state.main.clone());
+    let slot = CallerSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let entry = Entry {
+        seq: 0,
+        time: format_millis(instance.store.clock().now_millis()),
+        method: req.method().to_string(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().unwrap_or_default().to_string(),
+        request_id: req
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default(),
+        status: 0,
+        caller: String::new(),
+        headers: redact(req.headers()),
+    };
+    let response = match instance.faults.take(&entry.method, &entry.path) {
+        None => next.run(req).await,
+        Some(action) => {
+            if let Some(ms) = action.latency_ms {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            match action.outcome {
+                Outcome::Proceed => next.run(req).await,
+                Outcome::Error { status, message } => fault_response(status, message),
+                Outcome::Drop => dropped_connection(),
+            }
+        }
+    };
+    instance.journal.record(Entry {
+        status: response.status().as_u16(),
+        caller: slot.get().unwrap_or_else(|| "anonymous".into()),
+        ..entry
+    });
+    response
+}
+
+/// A Harbor error body for an injected status. Like Harbor, 5xx always read
+/// `UNKNOWN` / `internal server error`.
+fn fault_response(status: u16, message: Option<String>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (code, message) = if status.is_server_error() {
+        ("UNKNOWN".to_string(), "internal server error".to_string())
+    } else {
+        let reason = status.canonical_reason().unwrap_or("error");
+        let code = reason.to_ascii_uppercase().replace([' ', '-'], "_");
+        (code, message.unwrap_or_else(|| reason.to_ascii_lowercase()))
+    };
+    let mut response = (status, error_body(&code, &message)).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+/// A response whose body fails at once: hyper then closes the connection without sending
+/// a complete response, which the client sees as a dropped connection.
+fn dropped_connection() -> Response {
+    Response::new(axum::body::Body::new(BrokenBody))
+}
+
+struct BrokenBody;
+
+impl axum::body::HttpBody for BrokenBody {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "connection dropped by a fault rule",
+        ))))
+    }
 }
 
 /// Echoes a non-empty `X-Request-Id` or generates a UUID v4, on every response.

@@ -2,14 +2,14 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::fixtures::{self, Fixtures};
 use crate::model::parse_rfc3339_millis;
-use crate::store::{Store, StoreOptions};
-use crate::{AppState, app};
+use crate::{AppState, Settings, app, persist};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -34,22 +34,41 @@ pub struct Bound {
     pub summary: String,
 }
 
-/// Builds the store from the configuration (fixtures, clock, seed, prefix).
-pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
+/// The instance settings a configuration asks for.
+pub fn settings(config: &Config) -> Result<Settings, StartError> {
     let clock = match &config.clock {
-        Some(text) => Clock::frozen(
-            parse_rfc3339_millis(text).ok_or_else(|| StartError::Clock(text.clone()))?,
-        ),
-        None => Clock::system(),
+        Some(text) => Some(parse_rfc3339_millis(text).ok_or_else(|| StartError::Clock(text.clone()))?),
+        None => None,
     };
-    let path = config.fixtures.display().to_string();
-    let (fixtures, text) = Fixtures::load(&config.fixtures)?;
-    let options = StoreOptions {
+    Ok(Settings {
         robot_prefix: config.robot_prefix.clone(),
         seed: config.seed,
-    };
-    let store = Store::new(fixtures.clone(), Arc::new(clock), options)
+        clock,
+        journal_size: config.journal_size,
+        control: !config.no_control,
+        control_token: config.control_token.clone(),
+    })
+}
+
+/// Builds the state from the configuration (fixtures, state file, clock, seed, prefix).
+pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
+    let path = config.fixtures.display().to_string();
+    let (fixtures, text) = Fixtures::load(&config.fixtures)?;
+    let state = AppState::new(fixtures.clone(), settings(config)?)
         .map_err(|entry| fixtures::locate(&entry, &text, &path))?;
+    let mut source = format!("fixtures {path}");
+    if let Some(state_path) = &config.state_file {
+        if let Some((saved, text)) = persist::load(state_path)? {
+            let shown = state_path.display().to_string();
+            state
+                .store()
+                .load(&saved)
+                .map_err(|entry| fixtures::locate(&entry, &text, &shown))?;
+            source = format!("state file {shown}");
+        }
+        state.store().set_change_hook(Some(persist::hook(state_path.clone())));
+    }
+    let dump = state.store().dump();
     let admins: Vec<String> = fixtures
         .users
         .iter()
@@ -60,18 +79,14 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
         })
         .collect();
     let summary = format!(
-        "fixtures {path}: {} users, {} projects, {} members, {} robots; admin {}",
-        fixtures.users.len(),
-        fixtures.projects.len(),
-        fixtures.members.len(),
-        fixtures.robots.len(),
-        if admins.is_empty() {
-            "none".to_string()
-        } else {
-            admins.join(", ")
-        },
+        "{source}: {} users, {} projects, {} members, {} robots; admin {}",
+        dump.users.len(),
+        dump.projects.len(),
+        dump.members.len(),
+        dump.robots.len(),
+        if admins.is_empty() { "none".to_string() } else { admins.join(", ") },
     );
-    Ok((AppState::new(Arc::new(store), config.seed), summary))
+    Ok((state, summary))
 }
 
 /// Builds the state and binds the listener.
@@ -90,15 +105,29 @@ pub async fn bind(config: &Config) -> Result<Bound, StartError> {
     })
 }
 
-/// Serves until `shutdown` resolves, then stops accepting and finishes in-flight requests.
+/// How long in-flight requests get to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_millis(800);
+
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
+/// finish for at most [`DRAIN`], so `docker stop` never has to wait for its kill timeout.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let stopping = Arc::new(Notify::new());
+    let signal = stopping.clone();
+    let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+        shutdown.await;
+        signal.notify_one();
+    });
+    tokio::select! {
+        result = server => result,
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(DRAIN).await;
+        } => Ok(()),
+    }
 }
 
 /// Resolves on SIGTERM or SIGINT.

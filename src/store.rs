@@ -431,6 +431,11 @@ impl Store {
         self.load(&initial)
     }
 
+    /// The fixtures [`Store::reset`] returns to.
+    pub fn initial(&self) -> Fixtures {
+        self.initial.read().clone()
+    }
+
     /// Changes what [`Store::reset`] returns to.
     pub fn set_initial(&self, fixtures: Fixtures) {
         *self.initial.write() = fixtures;

@@ -4,10 +4,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use base64::Engine;
-use harbor_mock::clock::Clock;
 use harbor_mock::fixtures::Fixtures;
-use harbor_mock::store::{Store, StoreOptions};
-use harbor_mock::{AppState, app};
+use harbor_mock::store::Store;
+use harbor_mock::{AppState, Settings, app};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -79,19 +78,21 @@ impl TestApp {
     }
 
     pub fn with_fixtures(fixtures: Fixtures) -> TestApp {
-        let store = Store::new(
-            fixtures,
-            Arc::new(Clock::frozen(NOW_MS)),
-            StoreOptions {
-                seed: Some(42),
-                ..StoreOptions::default()
-            },
-        )
-        .unwrap();
-        let store = Arc::new(store);
+        TestApp::with_settings(fixtures, |_| {})
+    }
+
+    /// Seed 42 and a clock frozen at [`NOW_MS`], then `adjust`.
+    pub fn with_settings(fixtures: Fixtures, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings {
+            seed: Some(42),
+            clock: Some(NOW_MS),
+            ..Settings::default()
+        };
+        adjust(&mut settings);
+        let state = AppState::new(fixtures, settings).unwrap();
         TestApp {
-            state: AppState::new(store.clone(), Some(42)),
-            store,
+            store: state.store().clone(),
+            state,
         }
     }
 

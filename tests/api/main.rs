@@ -4,6 +4,7 @@ mod helpers;
 
 mod access;
 mod auth;
+mod control;
 mod create;
 mod errors;
 mod get;
