@@ -6,6 +6,7 @@ mod access;
 mod auth;
 mod control;
 mod create;
+mod determinism;
 mod errors;
 mod get;
 mod list;

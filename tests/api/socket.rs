@@ -85,3 +85,41 @@ async fn errors_on_the_wire_carry_envelope_and_request_id() {
         "{\"errors\":[{\"code\":\"UNPROCESSABLE_ENTITY\",\"message\":\"validation failure list:\\nrobot_id in path must be of type int64: \\\"abc\\\"\"}]}\n"
     );
 }
+
+#[tokio::test]
+async fn injected_faults_as_a_real_client_sees_them() {
+    let harbor = harbor_mock::MockHarbor::start().await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v2.0/robots", harbor.uri());
+    let add = |rule: serde_json::Value| {
+        let client = client.clone();
+        let uri = harbor.uri();
+        async move {
+            let reply = client.post(format!("{uri}/_mock/faults")).json(&rule).send().await.unwrap();
+            assert_eq!(reply.status(), 201);
+        }
+    };
+    // An error status with Harbor's body.
+    add(json!({"method": "GET", "path": "/api/v2.0/robots", "times": 1, "status": 502})).await;
+    let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await.unwrap();
+    assert_eq!(reply.status(), 502);
+    assert_eq!(reply.text().await.unwrap(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal server error\"}]}\n");
+    // Latency: the request still succeeds, later.
+    add(json!({"path": "/api/v2.0/robots", "times": 1, "latency_ms": 300})).await;
+    let start = std::time::Instant::now();
+    let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    assert!(start.elapsed() >= std::time::Duration::from_millis(300));
+    // A dropped connection: the client gets no response at all.
+    add(json!({"path": "/api/v2.0/robots", "times": 1, "drop": true})).await;
+    let result = async {
+        let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await?;
+        reply.bytes().await
+    }
+    .await;
+    assert!(result.is_err(), "expected a transport error, got {result:?}");
+    // And then the route works again.
+    let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(harbor.journal().len(), 4);
+}
