@@ -10,6 +10,7 @@ mod determinism;
 mod errors;
 mod get;
 mod list;
+mod query;
 mod refresh_delete;
 mod socket;
 mod update;
