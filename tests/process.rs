@@ -262,3 +262,21 @@ async fn state_file_survives_sigkill_with_every_acknowledged_write() {
     assert!(acknowledged.len() >= ROUNDS, "only {} writes were acknowledged", acknowledged.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn healthcheck_subcommand_reports_readiness() {
+    let server = Server::start(&[]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let ok = Command::new(BIN)
+        .args(["--listen", &addr, "healthcheck"])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    drop(server);
+    let down = Command::new(BIN)
+        .args(["--listen", &addr, "healthcheck"])
+        .output()
+        .unwrap();
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).contains("healthcheck failed"));
+}
