@@ -5,15 +5,15 @@
 //! isolated sessions. Every route also works under `/sessions/<id>/_mock/...` for that session.
 //! JSON in and out; bad input is a 400 in Harbor's error envelope saying what is wrong.
 
+use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::Router;
-use axum::extract::rejection::QueryRejection;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -47,7 +47,10 @@ pub fn router(settings: &Settings) -> Router<AppState> {
         .route("/faults/{id}", delete(remove_fault))
         .route("/sessions", post(create_session))
         .route("/sessions/{id}", delete(delete_session))
-        .route_layer(from_fn_with_state(settings.control_token.clone(), require_token));
+        .route_layer(from_fn_with_state(
+            settings.control_token.clone(),
+            require_token,
+        ));
     health.merge(control)
 }
 
@@ -109,9 +112,10 @@ fn ok<T: Serialize>(status: StatusCode, value: &T) -> Response {
     let mut bytes = serde_json::to_vec(value).unwrap_or_default();
     bytes.push(b'\n');
     let mut response = (status, bytes).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -139,7 +143,10 @@ async fn get_state(Target(target): Target) -> Response {
     ok(StatusCode::OK, &target.store.dump())
 }
 
-async fn put_state(Target(target): Target, Body(state): Body<Option<Fixtures>>) -> Result<Response> {
+async fn put_state(
+    Target(target): Target,
+    Body(state): Body<Option<Fixtures>>,
+) -> Result<Response> {
     let state = state.ok_or_else(|| ApiError::BadRequest("a state body is required".into()))?;
     target
         .store
@@ -152,9 +159,15 @@ fn required<T>(body: Option<T>, what: &str) -> Result<T> {
     body.ok_or_else(|| ApiError::BadRequest(format!("a {what} body is required")))
 }
 
-async fn add_project(Target(target): Target, Body(p): Body<Option<ProjectFixture>>) -> Result<Response> {
+async fn add_project(
+    Target(target): Target,
+    Body(p): Body<Option<ProjectFixture>>,
+) -> Result<Response> {
     let project = target.store.add_project(required(p, "project")?)?;
-    Ok(ok(StatusCode::CREATED, &json!({"id": project.id, "name": project.name})))
+    Ok(ok(
+        StatusCode::CREATED,
+        &json!({"id": project.id, "name": project.name}),
+    ))
 }
 
 async fn add_user(Target(target): Target, Body(u): Body<Option<UserFixture>>) -> Result<Response> {
@@ -167,7 +180,10 @@ async fn add_user(Target(target): Target, Body(u): Body<Option<UserFixture>>) ->
     ))
 }
 
-async fn add_member(Target(target): Target, Body(m): Body<Option<MemberFixture>>) -> Result<Response> {
+async fn add_member(
+    Target(target): Target,
+    Body(m): Body<Option<MemberFixture>>,
+) -> Result<Response> {
     let m = required(m, "member")?;
     target.store.add_member(m.clone())?;
     Ok(ok(StatusCode::CREATED, &m))
@@ -221,7 +237,10 @@ struct Advance {
     by: String,
 }
 
-async fn advance_clock(Target(target): Target, Body(body): Body<Option<Advance>>) -> Result<Response> {
+async fn advance_clock(
+    Target(target): Target,
+    Body(body): Body<Option<Advance>>,
+) -> Result<Response> {
     let body = required(body, "advance")?;
     let ms = parse_duration(&body.by).map_err(ApiError::BadRequest)?;
     target.store.clock().advance(ms);
@@ -300,7 +319,10 @@ async fn remove_fault(Target(target): Target, Path(id): Path<String>) -> Result<
     }
 }
 
-async fn create_session(State(state): State<AppState>, Body(fixtures): Body<Option<Fixtures>>) -> Result<Response> {
+async fn create_session(
+    State(state): State<AppState>,
+    Body(fixtures): Body<Option<Fixtures>>,
+) -> Result<Response> {
     let id = state
         .create_session(fixtures)
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;

@@ -120,6 +120,20 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError as S;
+        let message = e.to_string();
+        match e {
+            S::RobotNotFound(_) | S::ProjectNotFound(_) => ApiError::NotFound(message),
+            S::Conflict { .. } => ApiError::Conflict(message),
+            S::InvalidProjectName(_) | S::UnknownNamespace | S::Invalid(_) => {
+                ApiError::BadRequest(message)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,20 +186,6 @@ mod tests {
         for (err, status, code) in cases {
             assert_eq!(err.status().as_u16(), status, "{err:?}");
             assert_eq!(err.code(), code, "{err:?}");
-        }
-    }
-}
-
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        use crate::store::StoreError as S;
-        let message = e.to_string();
-        match e {
-            S::RobotNotFound(_) | S::ProjectNotFound(_) => ApiError::NotFound(message),
-            S::Conflict { .. } => ApiError::Conflict(message),
-            S::InvalidProjectName(_) | S::UnknownNamespace | S::Invalid(_) => {
-                ApiError::BadRequest(message)
-            }
         }
     }
 }

@@ -52,7 +52,10 @@ pub struct Action {
 pub enum Outcome {
     /// Go on to the real handler (latency only).
     Proceed,
-    Error { status: u16, message: Option<String> },
+    Error {
+        status: u16,
+        message: Option<String>,
+    },
     Drop,
 }
 
@@ -177,12 +180,24 @@ mod tests {
     fn counted_rules_fire_then_disappear() {
         let faults = Faults::default();
         faults
-            .add(spec(r#"{"method":"POST","path":"/api/v2.0/robots","times":2,"status":503}"#))
+            .add(spec(
+                r#"{"method":"POST","path":"/api/v2.0/robots","times":2,"status":503}"#,
+            ))
             .unwrap();
-        assert_eq!(faults.take("GET", "/api/v2.0/robots"), None, "method must match");
+        assert_eq!(
+            faults.take("GET", "/api/v2.0/robots"),
+            None,
+            "method must match"
+        );
         for _ in 0..2 {
             let action = faults.take("post", "/api/v2.0/robots").unwrap();
-            assert_eq!(action.outcome, Outcome::Error { status: 503, message: None });
+            assert_eq!(
+                action.outcome,
+                Outcome::Error {
+                    status: 503,
+                    message: None
+                }
+            );
         }
         assert_eq!(faults.take("POST", "/api/v2.0/robots"), None);
         assert!(faults.list().is_empty());
@@ -192,20 +207,40 @@ mod tests {
     fn validation_table() {
         let bad = [
             (r#"{"path":"","status":500}"#, "path must not be empty"),
-            (r#"{"path":"/x","status":200}"#, "status 200 is not an error status (400-599)"),
-            (r#"{"path":"/x"}"#, "a rule needs status, latency_ms or drop"),
-            (r#"{"path":"/x","drop":true,"status":500}"#, "a rule either drops the connection or answers a status, not both"),
-            (r#"{"path":"/x","latency_ms":600000}"#, "latency_ms is capped at 60000"),
-            (r#"{"path":"/x","status":500,"times":0}"#, "times must be at least 1 (leave it out for always)"),
+            (
+                r#"{"path":"/x","status":200}"#,
+                "status 200 is not an error status (400-599)",
+            ),
+            (
+                r#"{"path":"/x"}"#,
+                "a rule needs status, latency_ms or drop",
+            ),
+            (
+                r#"{"path":"/x","drop":true,"status":500}"#,
+                "a rule either drops the connection or answers a status, not both",
+            ),
+            (
+                r#"{"path":"/x","latency_ms":600000}"#,
+                "latency_ms is capped at 60000",
+            ),
+            (
+                r#"{"path":"/x","status":500,"times":0}"#,
+                "times must be at least 1 (leave it out for always)",
+            ),
         ];
         for (json, message) in bad {
             assert_eq!(spec(json).validate(), Err(message.to_string()), "{json}");
         }
         let faults = Faults::default();
-        let rule = faults.add(spec(r#"{"path":"/api/*","latency_ms":5}"#)).unwrap();
+        let rule = faults
+            .add(spec(r#"{"path":"/api/*","latency_ms":5}"#))
+            .unwrap();
         assert_eq!(
             faults.take("GET", "/api/v2.0/robots").unwrap(),
-            Action { latency_ms: Some(5), outcome: Outcome::Proceed }
+            Action {
+                latency_ms: Some(5),
+                outcome: Outcome::Proceed
+            }
         );
         assert!(faults.remove(rule.id));
         assert!(!faults.remove(rule.id));

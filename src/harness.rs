@@ -100,7 +100,9 @@ impl MockHarborBuilder {
 
     /// Binds 127.0.0.1:0 and serves. Panics if the fixtures are invalid or no port is free.
     pub async fn start(self) -> MockHarbor {
-        self.try_start().await.unwrap_or_else(|e| panic!("MockHarbor: {e}"))
+        self.try_start()
+            .await
+            .unwrap_or_else(|e| panic!("MockHarbor: {e}"))
     }
 
     /// Like [`MockHarborBuilder::start`], returning the error instead of panicking.

@@ -50,7 +50,11 @@ pub struct Instance {
 
 impl Instance {
     /// Builds an instance holding `fixtures`; `seed` overrides the settings' seed.
-    pub fn new(fixtures: Fixtures, settings: &Settings, seed: Option<u64>) -> Result<Instance, InvalidEntry> {
+    pub fn new(
+        fixtures: Fixtures,
+        settings: &Settings,
+        seed: Option<u64>,
+    ) -> Result<Instance, InvalidEntry> {
         let clock = Arc::new(Clock::starting_at(settings.clock));
         let store = Store::new(
             fixtures,

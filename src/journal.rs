@@ -233,7 +233,10 @@ mod tests {
     #[test]
     fn credentials_are_redacted() {
         let mut headers = HeaderMap::new();
-        headers.insert("authorization", HeaderValue::from_static("Basic YWRtaW46SGFyYm9yMTIzNDU="));
+        headers.insert(
+            "authorization",
+            HeaderValue::from_static("Basic YWRtaW46SGFyYm9yMTIzNDU="),
+        );
         headers.insert("cookie", HeaderValue::from_static("sid=secret"));
         headers.insert("user-agent", HeaderValue::from_static("client/1"));
         let shown = redact(&headers);

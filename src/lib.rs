@@ -67,7 +67,7 @@ impl AppState {
         let main = Instance::new(fixtures, &settings, settings.seed)?;
         let ids = match settings.seed {
             // A different stream from the store's, so request ids don't shift secrets.
-            Some(seed) => StdRng::seed_from_u64(seed ^ 0x5eed_1d5),
+            Some(seed) => StdRng::seed_from_u64(seed ^ 0x05ee_d1d5),
             None => rand::make_rng(),
         };
         Ok(AppState {
@@ -95,7 +95,10 @@ impl AppState {
 
     /// Starts an isolated session holding `fixtures` (the main instance's initial fixtures
     /// when `None`); returns its id.
-    pub fn create_session(&self, fixtures: Option<Fixtures>) -> Result<String, sessions::SessionError> {
+    pub fn create_session(
+        &self,
+        fixtures: Option<Fixtures>,
+    ) -> Result<String, sessions::SessionError> {
         let fixtures = fixtures.unwrap_or_else(|| self.main.store.initial());
         let (id, seed) = {
             let mut rng = self.ids.lock();
@@ -103,7 +106,8 @@ impl AppState {
             let seed = self.settings.seed.map(|_| rng.next_u64());
             (id, seed)
         };
-        let instance = Instance::new(fixtures, &self.settings, seed).map_err(sessions::SessionError::Fixtures)?;
+        let instance = Instance::new(fixtures, &self.settings, seed)
+            .map_err(sessions::SessionError::Fixtures)?;
         self.sessions.insert(id.clone(), Arc::new(instance))?;
         Ok(id)
     }
@@ -120,7 +124,10 @@ pub fn app(state: AppState) -> Router {
     // `layer` wraps inside-out: the last one added runs first.
     Router::new()
         .fallback_service(inner)
-        .layer(from_fn_with_state(state.clone(), middleware::journal_and_faults))
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::journal_and_faults,
+        ))
         .layer(map_response(middleware::strip_allow))
         .layer(from_fn(middleware::access_log))
         .layer(from_fn_with_state(state.clone(), middleware::request_id))

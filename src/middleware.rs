@@ -107,7 +107,11 @@ pub async fn clean_path(State(state): State<AppState>, mut req: Request, next: N
 
 /// Records Harbor API requests in the instance's journal and applies its fault rules.
 /// Control and health requests are neither journaled nor faulted.
-pub async fn journal_and_faults(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn journal_and_faults(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }

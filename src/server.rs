@@ -37,7 +37,9 @@ pub struct Bound {
 /// The instance settings a configuration asks for.
 pub fn settings(config: &Config) -> Result<Settings, StartError> {
     let clock = match &config.clock {
-        Some(text) => Some(parse_rfc3339_millis(text).ok_or_else(|| StartError::Clock(text.clone()))?),
+        Some(text) => {
+            Some(parse_rfc3339_millis(text).ok_or_else(|| StartError::Clock(text.clone()))?)
+        }
         None => None,
     };
     Ok(Settings {
@@ -66,7 +68,9 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
                 .map_err(|entry| fixtures::locate(&entry, &text, &shown))?;
             source = format!("state file {shown}");
         }
-        state.store().set_change_hook(Some(persist::hook(state_path.clone())));
+        state
+            .store()
+            .set_change_hook(Some(persist::hook(state_path.clone())));
     }
     let dump = state.store().dump();
     let admins: Vec<String> = fixtures
@@ -84,7 +88,11 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
         dump.projects.len(),
         dump.members.len(),
         dump.robots.len(),
-        if admins.is_empty() { "none".to_string() } else { admins.join(", ") },
+        if admins.is_empty() {
+            "none".to_string()
+        } else {
+            admins.join(", ")
+        },
     );
     Ok((state, summary))
 }

@@ -382,7 +382,7 @@ impl Store {
         let now_ms = self.clock.now_millis();
         let (plain, generated) = match supplied {
             Some(s) => (s, false),
-            None => (self.with_rng(|rng| secret::generate_secret(rng)), true),
+            None => (self.with_rng(secret::generate_secret), true),
         };
         self.write(|inner| {
             let robot = inner
@@ -452,7 +452,7 @@ impl Store {
 
     /// Adds a user at run time.
     pub fn add_user(&self, fixture: UserFixture) -> Result<i64, StoreError> {
-        let salt = self.with_rng(|rng| secret::generate_salt(rng));
+        let salt = self.with_rng(secret::generate_salt);
         self.write(|inner| inner.add_user(&fixture, salt).map_err(StoreError::Invalid))
     }
 

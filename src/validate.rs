@@ -134,7 +134,8 @@ mod tests {
         let update = [perm("system", "/", &[("robot", "update")])];
         let upper_kind = [perm("System", "/", &[("robot", "list")])];
         let wildcard = [perm("project", "p", &[("repository", "*")])];
-        let cases: Vec<(i64, &str, Option<&[Option<PermissionIn>]>, &str)> = vec![
+        type Case<'a> = (i64, &'a str, Option<&'a [Option<PermissionIn>]>, &'a str);
+        let cases: Vec<Case> = vec![
             (
                 0,
                 "system",

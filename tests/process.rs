@@ -108,7 +108,10 @@ fn client() -> reqwest::Client {
 fn a_bad_fixtures_file_stops_the_server_naming_file_and_line() {
     let dir = temp_dir("bad-fixtures");
     let cases = [
-        ("{\n  \"users\": [\n    {\"username\": 1}\n  ]\n}\n", "line 3, column"),
+        (
+            "{\n  \"users\": [\n    {\"username\": 1}\n  ]\n}\n",
+            "line 3, column",
+        ),
         (
             "{\n  \"projects\": [\n    {\"name\": \"a\"},\n    {\"name\": \"a\"}\n  ]\n}\n",
             "line 4: projects[1]: duplicate project name \"a\"",
@@ -146,7 +149,13 @@ async fn sigterm_with_an_open_connection_exits_0_within_a_second() {
         let (code, took) = server.wait(Duration::from_secs(5));
         assert_eq!(code, Some(0), "{signal}");
         assert!(took < Duration::from_secs(1), "{signal} took {took:?}");
-        assert!(server.output.lock().unwrap().contains("harbor-mock stopped"));
+        assert!(
+            server
+                .output
+                .lock()
+                .unwrap()
+                .contains("harbor-mock stopped")
+        );
     }
 }
 
@@ -182,7 +191,10 @@ async fn logs_never_carry_credentials_or_secrets() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(100));
     let output = server.output.lock().unwrap().clone();
-    assert!(output.contains("log-check-1"), "the request log line is there: {output}");
+    assert!(
+        output.contains("log-check-1"),
+        "the request log line is there: {output}"
+    );
     for needle in [
         secret.as_str(),
         "Supplied-Secret-7",
@@ -227,7 +239,10 @@ async fn state_file_survives_sigkill_with_every_acknowledged_write() {
             .map(|r| r["name"].as_str().unwrap().to_string())
             .collect();
         for name in &acknowledged {
-            assert!(names.contains(name), "round {round}: acknowledged {name} was lost");
+            assert!(
+                names.contains(name),
+                "round {round}: acknowledged {name} was lost"
+            );
         }
         // Writes from a background task; the kill lands at a random moment among them.
         let base = server.base.clone();
@@ -259,7 +274,11 @@ async fn state_file_survives_sigkill_with_every_acknowledged_write() {
         serde_json::from_str::<serde_json::Value>(&text)
             .unwrap_or_else(|e| panic!("round {round}: torn state file: {e}"));
     }
-    assert!(acknowledged.len() >= ROUNDS, "only {} writes were acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() >= ROUNDS,
+        "only {} writes were acknowledged",
+        acknowledged.len()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -271,7 +290,12 @@ fn healthcheck_subcommand_reports_readiness() {
         .args(["--listen", &addr, "healthcheck"])
         .output()
         .unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     drop(server);
     let down = Command::new(BIN)
         .args(["--listen", &addr, "healthcheck"])

@@ -85,13 +85,25 @@ async fn run(app: &TestApp, op: Op, auth: Option<(&str, &str)>) -> Reply {
         "permissions": [{"kind": "project", "namespace": "library", "access": [{"resource": "robot", "action": "list"}]}]});
     let (method, path, body): (Method, String, Option<Value>) = match op {
         Op::ListSys => (Method::GET, "/api/v2.0/robots".into(), None),
-        Op::ListProj => (Method::GET, "/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D1".into(), None),
+        Op::ListProj => (
+            Method::GET,
+            "/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D1".into(),
+            None,
+        ),
         Op::CreateSys => (Method::POST, "/api/v2.0/robots".into(), Some(create_sys)),
         Op::CreateProj => (Method::POST, "/api/v2.0/robots".into(), Some(create_proj)),
         Op::GetSys => (Method::GET, target(SYS_TARGET), None),
         Op::GetProj => (Method::GET, target(PROJ_TARGET), None),
-        Op::PutSys => (Method::PUT, target(SYS_TARGET), Some(current(SYS_TARGET).await)),
-        Op::PutProj => (Method::PUT, target(PROJ_TARGET), Some(current(PROJ_TARGET).await)),
+        Op::PutSys => (
+            Method::PUT,
+            target(SYS_TARGET),
+            Some(current(SYS_TARGET).await),
+        ),
+        Op::PutProj => (
+            Method::PUT,
+            target(PROJ_TARGET),
+            Some(current(PROJ_TARGET).await),
+        ),
         Op::PatchSys => (Method::PATCH, target(SYS_TARGET), Some(json!({}))),
         Op::PatchProj => (Method::PATCH, target(PROJ_TARGET), Some(json!({}))),
         Op::DelSys => (Method::DELETE, target(SYS_TARGET), None),
@@ -122,23 +134,55 @@ fn success(op: Op) -> u16 {
 async fn the_access_matrix_of_spec_9_4() {
     use Want::*;
     // Per caller: ListSys ListProj CreateSys CreateProj GetSys GetProj PutSys PutProj PatchSys PatchProj DelSys DelProj
-    let member_read = [DeniedAs, Ok, DeniedAs, Forbidden, DeniedAs, Ok, DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Forbidden];
-    let outsider = [DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Forbidden];
-    let table: Vec<(&str, Option<(&str, &str)>, [Want; 12])> = vec![
+    let member_read = [
+        DeniedAs, Ok, DeniedAs, Forbidden, DeniedAs, Ok, DeniedAs, Forbidden, DeniedAs, Forbidden,
+        DeniedAs, Forbidden,
+    ];
+    let outsider = [
+        DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Forbidden,
+        DeniedAs, Forbidden, DeniedAs, Forbidden,
+    ];
+    type Row<'a> = (&'a str, Option<(&'a str, &'a str)>, [Want; 12]);
+    let table: Vec<Row> = vec![
         ("anonymous", None, [Unauthorized; 12]),
         ("sysadmin", Some(ADMIN), [Ok; 12]),
-        ("projectAdmin", Some(ALICE), [DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok]),
+        (
+            "projectAdmin",
+            Some(ALICE),
+            [
+                DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok,
+            ],
+        ),
         ("maintainer", Some(("dave", "Dave12345")), member_read),
         ("developer", Some(BOB), member_read),
         ("guest", Some(("erin", "Erin12345")), member_read),
         ("limitedGuest", Some(("frank", "Frank12345")), outsider),
         ("non-member", Some(CAROL), outsider),
-        ("system robot with robot perms", Some(("robot$sysbot", "Sysbot-Secret-1")),
-            [Ok, Ok, Ok, Ok, Ok, Ok, DeniedAs, Forbidden, DeniedAs, Forbidden, Ok, Ok]),
-        ("system robot without", Some(("robot$sysnone", "Sysnone-Secret-1")), outsider),
-        ("project robot with robot perms", Some(("robot$library+projbot", "Projbot-Secret-1")),
-            [DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Forbidden, DeniedAs, Forbidden, DeniedAs, Ok]),
-        ("project robot without", Some(("robot$library+projnone", "Projnone-Secret-1")), outsider),
+        (
+            "system robot with robot perms",
+            Some(("robot$sysbot", "Sysbot-Secret-1")),
+            [
+                Ok, Ok, Ok, Ok, Ok, Ok, DeniedAs, Forbidden, DeniedAs, Forbidden, Ok, Ok,
+            ],
+        ),
+        (
+            "system robot without",
+            Some(("robot$sysnone", "Sysnone-Secret-1")),
+            outsider,
+        ),
+        (
+            "project robot with robot perms",
+            Some(("robot$library+projbot", "Projbot-Secret-1")),
+            [
+                DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Ok, DeniedAs, Forbidden, DeniedAs, Forbidden,
+                DeniedAs, Ok,
+            ],
+        ),
+        (
+            "project robot without",
+            Some(("robot$library+projnone", "Projnone-Secret-1")),
+            outsider,
+        ),
     ];
     for (caller, auth, wants) in table {
         for (op, want) in OPS.into_iter().zip(wants) {
@@ -170,7 +214,10 @@ async fn robot_creator_is_recorded_and_over_reach_is_denied() {
         "permissions": [{"kind": "project", "namespace": "library", "access": [{"resource": "robot", "action": "read"}]}]});
     let created = app.post(ok.clone(), auth).await;
     assert_eq!(created.status.as_u16(), 201, "{}", created.text);
-    let got = app.get(&format!("/api/v2.0/robots/{}", created.json()["id"]), ADMIN).await.json();
+    let got = app
+        .get(&format!("/api/v2.0/robots/{}", created.json()["id"]), ADMIN)
+        .await
+        .json();
     assert_eq!(got["creator_type"], "robot");
     assert_eq!(got["creator_ref"], 5);
     let denied = "permission scope is invalid. It must be equal to or more restrictive than the creator robot's permissions: robot$library+projbot";
@@ -181,7 +228,9 @@ async fn robot_creator_is_recorded_and_over_reach_is_denied() {
         let mut body = ok.clone();
         body["name"] = json!("more");
         body["permissions"][0]["access"] = json!([access]);
-        app.post(body, auth).await.assert_error(403, "DENIED", denied);
+        app.post(body, auth)
+            .await
+            .assert_error(403, "DENIED", denied);
     }
     // A system robot holding project "*" may create in any project.
     let sys = ("robot$sysbot", "Sysbot-Secret-1");
@@ -193,7 +242,9 @@ async fn robot_creator_is_recorded_and_over_reach_is_denied() {
 #[tokio::test]
 async fn sysadmin_listing_a_missing_project_gets_an_empty_page() {
     let app = TestApp::new();
-    let reply = app.get("/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D99", ADMIN).await;
+    let reply = app
+        .get("/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D99", ADMIN)
+        .await;
     assert_eq!(reply.status.as_u16(), 200);
     assert_eq!(reply.text, "[]\n");
     assert_eq!(reply.header("x-total-count"), Some("0"));
@@ -209,38 +260,81 @@ async fn robot_login_is_rejected_for_each_reason() {
     let auth = ("robot$library+projbot", "Projbot-Secret-1");
     assert_eq!(app.get(path, auth).await.status.as_u16(), 200);
     let unauthorized = |reply: Reply| reply.assert_error(401, "UNAUTHORIZED", "unauthorized");
-    unauthorized(app.get(path, ("robot$library+projbot", "Wrong-Secret-1")).await);
+    unauthorized(
+        app.get(path, ("robot$library+projbot", "Wrong-Secret-1"))
+            .await,
+    );
     unauthorized(app.get(path, ("robot$projbot", "Projbot-Secret-1")).await);
     unauthorized(app.get(path, ("library+projbot", "Projbot-Secret-1")).await);
 
     // Disabled through PUT, then enabled again.
     let mut robot = app.get("/api/v2.0/robots/5", ADMIN).await.json();
     robot["disable"] = json!(true);
-    app.send(Method::PUT, "/api/v2.0/robots/5", Some(ADMIN), Some(robot.clone())).await;
+    app.send(
+        Method::PUT,
+        "/api/v2.0/robots/5",
+        Some(ADMIN),
+        Some(robot.clone()),
+    )
+    .await;
     unauthorized(app.get(path, auth).await);
     robot["disable"] = json!(false);
-    app.send(Method::PUT, "/api/v2.0/robots/5", Some(ADMIN), Some(robot.clone())).await;
+    app.send(
+        Method::PUT,
+        "/api/v2.0/robots/5",
+        Some(ADMIN),
+        Some(robot.clone()),
+    )
+    .await;
     assert_eq!(app.get(path, auth).await.status.as_u16(), 200);
 
     // Expiry: a 1-day robot works until expires_at, then is anonymous.
     robot["duration"] = json!(1);
-    app.send(Method::PUT, "/api/v2.0/robots/5", Some(ADMIN), Some(robot)).await;
-    let expires_at = app.get("/api/v2.0/robots/5", ADMIN).await.json()["expires_at"].as_i64().unwrap();
+    app.send(Method::PUT, "/api/v2.0/robots/5", Some(ADMIN), Some(robot))
+        .await;
+    let expires_at = app.get("/api/v2.0/robots/5", ADMIN).await.json()["expires_at"]
+        .as_i64()
+        .unwrap();
     let now = app.store.clock().now_secs();
     app.store.clock().advance((expires_at - now - 1) * 1000);
-    assert_eq!(app.get(path, auth).await.status.as_u16(), 200, "one second before expiry");
+    assert_eq!(
+        app.get(path, auth).await.status.as_u16(),
+        200,
+        "one second before expiry"
+    );
     app.store.clock().advance(1000);
     unauthorized(app.get(path, auth).await);
     let listed = app.get(path, ADMIN).await.json();
-    assert!(listed.as_array().unwrap().iter().any(|r| r["id"] == 5), "expired robots are still listed");
+    assert!(
+        listed.as_array().unwrap().iter().any(|r| r["id"] == 5),
+        "expired robots are still listed"
+    );
 
     // Refresh: the old secret stops at once; delete: the new one too.
     let sys = ("robot$sysbot", "Sysbot-Secret-1");
-    assert_eq!(app.get("/api/v2.0/robots/1", sys).await.status.as_u16(), 200);
-    let new = app.send(Method::PATCH, "/api/v2.0/robots/3", Some(ADMIN), Some(json!({}))).await.json();
+    assert_eq!(
+        app.get("/api/v2.0/robots/1", sys).await.status.as_u16(),
+        200
+    );
+    let new = app
+        .send(
+            Method::PATCH,
+            "/api/v2.0/robots/3",
+            Some(ADMIN),
+            Some(json!({})),
+        )
+        .await
+        .json();
     unauthorized(app.get("/api/v2.0/robots/1", sys).await);
     let new_auth = ("robot$sysbot", new["secret"].as_str().unwrap());
-    assert_eq!(app.get("/api/v2.0/robots/1", new_auth).await.status.as_u16(), 200);
-    app.send(Method::DELETE, "/api/v2.0/robots/3", Some(ADMIN), None).await;
+    assert_eq!(
+        app.get("/api/v2.0/robots/1", new_auth)
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    app.send(Method::DELETE, "/api/v2.0/robots/3", Some(ADMIN), None)
+        .await;
     unauthorized(app.get("/api/v2.0/robots/1", new_auth).await);
 }

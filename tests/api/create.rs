@@ -14,8 +14,16 @@ async fn create_project_robot_returns_201_location_and_secret() {
     assert_eq!(reply.header("location"), Some("/api/v2.0/robots/1"));
     assert_eq!(reply.header("content-type"), Some("application/json"));
     let body = reply.json();
-    let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["creation_time", "expires_at", "id", "name", "secret"]);
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["creation_time", "expires_at", "id", "name", "secret"]
+    );
     assert_eq!(body["name"], "robot$library+ci");
     assert_eq!(body["id"], 1);
     assert_eq!(body["creation_time"], "2026-08-21T06:00:00.123Z");
@@ -62,7 +70,10 @@ async fn create_robot_with_duplicate_name_returns_409_and_uses_up_an_id() {
     let reply = app.post(system_robot("ops"), ADMIN).await;
     reply.assert_error(409, "CONFLICT", "robot account 0:ops already exists");
     // The same short name at system level and in a project is fine.
-    assert_eq!(app.post(system_robot("ci"), ADMIN).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post(system_robot("ci"), ADMIN).await.status,
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
@@ -74,25 +85,107 @@ async fn create_validation_table() {
         b[key] = value;
         b
     };
-    let perms = |kind: &str, ns: &str, resource: &str, action: &str| {
-        json!([{"kind": kind, "namespace": ns, "access": [{"resource": resource, "action": action}]}])
-    };
+    let perms = |kind: &str, ns: &str, resource: &str, action: &str| json!([{"kind": kind, "namespace": ns, "access": [{"resource": resource, "action": action}]}]);
     let cases = vec![
-        (with("name", json!("CI")), 400, "BAD_REQUEST", "robot name is not in lower case or contains illegal characters"),
-        (with("name", json!("")), 400, "BAD_REQUEST", "robot name is not in lower case or contains illegal characters"),
-        (with("name", json!("a+b")), 400, "BAD_REQUEST", "robot name is not in lower case or contains illegal characters"),
-        (with("duration", json!(0)), 400, "BAD_REQUEST", "bad request error duration input: 0, duration must be either -1(Never) or a positive integer"),
-        (with("duration", json!(2147483647)), 400, "BAD_REQUEST", "bad request error duration input: 2147483647, duration must be either -1(Never) or a positive integer"),
-        (with("level", json!("global")), 400, "BAD_REQUEST", "bad request error level input: global"),
-        (with("permissions", json!([])), 400, "BAD_REQUEST", "bad request empty permission"),
-        (with("permissions", json!([null])), 400, "BAD_REQUEST", "bad request empty permission"),
-        (with("permissions", json!([{"kind": "project", "namespace": "library", "access": []}])), 400, "BAD_REQUEST", "bad request empty access"),
-        (with("permissions", json!([{"kind": "project", "namespace": "library", "access": [null]}])), 400, "BAD_REQUEST", "bad request empty access"),
-        (with("permissions", perms("project", "library", "robot", "update")), 400, "BAD_REQUEST", "bad request permission: robot:update"),
-        (with("permissions", perms("Project", "library", "robot", "list")), 400, "BAD_REQUEST", "bad request permission level: Project"),
-        (with("permissions", perms("project", "nope", "robot", "list")), 404, "NOT_FOUND", "project nope not found"),
-        (with("permissions", perms("project", "*", "robot", "list")), 404, "NOT_FOUND", "project * not found"),
-        (with("permissions", perms("project", "my lib", "robot", "list")), 400, "BAD_REQUEST", "invalid project name: 'my lib'"),
+        (
+            with("name", json!("CI")),
+            400,
+            "BAD_REQUEST",
+            "robot name is not in lower case or contains illegal characters",
+        ),
+        (
+            with("name", json!("")),
+            400,
+            "BAD_REQUEST",
+            "robot name is not in lower case or contains illegal characters",
+        ),
+        (
+            with("name", json!("a+b")),
+            400,
+            "BAD_REQUEST",
+            "robot name is not in lower case or contains illegal characters",
+        ),
+        (
+            with("duration", json!(0)),
+            400,
+            "BAD_REQUEST",
+            "bad request error duration input: 0, duration must be either -1(Never) or a positive integer",
+        ),
+        (
+            with("duration", json!(2147483647)),
+            400,
+            "BAD_REQUEST",
+            "bad request error duration input: 2147483647, duration must be either -1(Never) or a positive integer",
+        ),
+        (
+            with("level", json!("global")),
+            400,
+            "BAD_REQUEST",
+            "bad request error level input: global",
+        ),
+        (
+            with("permissions", json!([])),
+            400,
+            "BAD_REQUEST",
+            "bad request empty permission",
+        ),
+        (
+            with("permissions", json!([null])),
+            400,
+            "BAD_REQUEST",
+            "bad request empty permission",
+        ),
+        (
+            with(
+                "permissions",
+                json!([{"kind": "project", "namespace": "library", "access": []}]),
+            ),
+            400,
+            "BAD_REQUEST",
+            "bad request empty access",
+        ),
+        (
+            with(
+                "permissions",
+                json!([{"kind": "project", "namespace": "library", "access": [null]}]),
+            ),
+            400,
+            "BAD_REQUEST",
+            "bad request empty access",
+        ),
+        (
+            with(
+                "permissions",
+                perms("project", "library", "robot", "update"),
+            ),
+            400,
+            "BAD_REQUEST",
+            "bad request permission: robot:update",
+        ),
+        (
+            with("permissions", perms("Project", "library", "robot", "list")),
+            400,
+            "BAD_REQUEST",
+            "bad request permission level: Project",
+        ),
+        (
+            with("permissions", perms("project", "nope", "robot", "list")),
+            404,
+            "NOT_FOUND",
+            "project nope not found",
+        ),
+        (
+            with("permissions", perms("project", "*", "robot", "list")),
+            404,
+            "NOT_FOUND",
+            "project * not found",
+        ),
+        (
+            with("permissions", perms("project", "my lib", "robot", "list")),
+            400,
+            "BAD_REQUEST",
+            "invalid project name: 'my lib'",
+        ),
     ];
     for (body, status, code, message) in cases {
         let reply = app.post(body.clone(), ADMIN).await;
@@ -109,7 +202,9 @@ async fn create_validation_table() {
     let two = json!({"name": "x", "duration": 1, "level": "project", "permissions": [
         {"kind": "project", "namespace": "library", "access": [{"resource": "robot", "action": "list"}]},
         {"kind": "project", "namespace": "library", "access": [{"resource": "robot", "action": "read"}]}]});
-    app.post(two, ADMIN).await.assert_error(400, "BAD_REQUEST", "bad request permission");
+    app.post(two, ADMIN)
+        .await
+        .assert_error(400, "BAD_REQUEST", "bad request permission");
     assert_eq!(app.store.robot_count(), 0, "nothing was stored");
 }
 
@@ -120,13 +215,21 @@ async fn system_robot_scopes_resolve_namespaces() {
         json!({"name": "ops", "duration": -1, "level": "system", "permissions": [
             {"kind": "system", "namespace": ns, "access": [{"resource": "project", "action": "create"}]}]})
     };
-    app.post(body("library"), ADMIN).await.assert_error(400, "BAD_REQUEST", "unknown namespace");
+    app.post(body("library"), ADMIN)
+        .await
+        .assert_error(400, "BAD_REQUEST", "unknown namespace");
     let mixed = json!({"name": "ops", "duration": -1, "level": "system", "permissions": [
         {"kind": "project", "namespace": "*", "access": [{"resource": "repository", "action": "pull"}]},
         {"kind": "project", "namespace": "library", "access": [{"resource": "repository", "action": "pull"}]},
         {"kind": "project", "namespace": "missing", "access": [{"resource": "repository", "action": "pull"}]}]});
-    app.post(mixed, ADMIN).await.assert_error(404, "NOT_FOUND", "project missing not found");
-    assert_eq!(app.store.robot_count(), 0, "a failed write is rolled back in full");
+    app.post(mixed, ADMIN)
+        .await
+        .assert_error(404, "NOT_FOUND", "project missing not found");
+    assert_eq!(
+        app.store.robot_count(),
+        0,
+        "a failed write is rolled back in full"
+    );
     app.create(body("/")).await;
 }
 
@@ -150,14 +253,28 @@ async fn permissions_for_the_same_scope_are_merged_on_read_back() {
 #[tokio::test]
 async fn create_checks_body_before_caller() {
     let app = TestApp::new();
-    let anonymous = |body| async { app.send(axum::http::Method::POST, "/api/v2.0/robots", None, Some(body)).await };
-    anonymous(project_robot("BAD", "library")).await.assert_error(
-        400,
-        "BAD_REQUEST",
-        "robot name is not in lower case or contains illegal characters",
-    );
-    anonymous(project_robot("ci", "library")).await.assert_error(401, "UNAUTHORIZED", "unauthorized");
-    app.post(system_robot("ops"), ("admin", "wrong")).await.assert_error(401, "UNAUTHORIZED", "unauthorized");
+    let anonymous = |body| async {
+        app.send(
+            axum::http::Method::POST,
+            "/api/v2.0/robots",
+            None,
+            Some(body),
+        )
+        .await
+    };
+    anonymous(project_robot("BAD", "library"))
+        .await
+        .assert_error(
+            400,
+            "BAD_REQUEST",
+            "robot name is not in lower case or contains illegal characters",
+        );
+    anonymous(project_robot("ci", "library"))
+        .await
+        .assert_error(401, "UNAUTHORIZED", "unauthorized");
+    app.post(system_robot("ops"), ("admin", "wrong"))
+        .await
+        .assert_error(401, "UNAUTHORIZED", "unauthorized");
 }
 
 #[tokio::test]

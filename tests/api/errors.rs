@@ -14,7 +14,9 @@ async fn binding_failures_are_422_validation_lists() {
     let app = TestApp::new();
     let cases: Vec<(Request<Body>, &str)> = vec![
         (
-            request(Method::POST, "/api/v2.0/robots").body(Body::empty()).unwrap(),
+            request(Method::POST, "/api/v2.0/robots")
+                .body(Body::empty())
+                .unwrap(),
             "robot in body is required",
         ),
         (
@@ -52,19 +54,32 @@ async fn binding_failures_are_422_validation_lists() {
             "unsupported media type requested, only [application/json] are available",
         ),
         (
-            request(Method::GET, "/api/v2.0/robots?page_size=101").body(Body::empty()).unwrap(),
+            request(Method::GET, "/api/v2.0/robots?page_size=101")
+                .body(Body::empty())
+                .unwrap(),
             "page_size in query should be less than or equal to 100",
         ),
         (
-            request(Method::GET, "/api/v2.0/robots?page=x").body(Body::empty()).unwrap(),
+            request(Method::GET, "/api/v2.0/robots?page=x")
+                .body(Body::empty())
+                .unwrap(),
             "page in query must be of type int64: \"x\"",
         ),
     ];
     for (req, line) in cases {
         let what = format!("{} {}", req.method(), req.uri());
         let reply = app.raw(req).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {}", reply.text);
-        reply.assert_error(422, "UNPROCESSABLE_ENTITY", &format!("validation failure list:\n{line}"));
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{what}: {}",
+            reply.text
+        );
+        reply.assert_error(
+            422,
+            "UNPROCESSABLE_ENTITY",
+            &format!("validation failure list:\n{line}"),
+        );
     }
 }
 
@@ -84,17 +99,27 @@ async fn json_charset_and_case_insensitive_keys_are_accepted() {
 #[tokio::test]
 async fn unknown_paths_and_methods() {
     let app = TestApp::new();
-    app.get("/api/v2.0/robotz", ADMIN)
-        .await
-        .assert_error(404, "NOT_FOUND", "path /api/v2.0/robotz was not found");
-    let reply = app.send(Method::DELETE, "/api/v2.0/robots", Some(ADMIN), None).await;
-    reply.assert_error(405, "METHOD_NOT_ALLOWED", "method DELETE is not allowed, but [GET,POST] are");
-    assert!(reply.header("allow").is_none());
-    app.send(Method::POST, "/api/v2.0/robots/1", Some(ADMIN), None).await.assert_error(
+    app.get("/api/v2.0/robotz", ADMIN).await.assert_error(
+        404,
+        "NOT_FOUND",
+        "path /api/v2.0/robotz was not found",
+    );
+    let reply = app
+        .send(Method::DELETE, "/api/v2.0/robots", Some(ADMIN), None)
+        .await;
+    reply.assert_error(
         405,
         "METHOD_NOT_ALLOWED",
-        "method POST is not allowed, but [DELETE,GET,PATCH,PUT] are",
+        "method DELETE is not allowed, but [GET,POST] are",
     );
+    assert!(reply.header("allow").is_none());
+    app.send(Method::POST, "/api/v2.0/robots/1", Some(ADMIN), None)
+        .await
+        .assert_error(
+            405,
+            "METHOD_NOT_ALLOWED",
+            "method POST is not allowed, but [DELETE,GET,PATCH,PUT] are",
+        );
 }
 
 #[tokio::test]
@@ -113,7 +138,11 @@ async fn malformed_raw_query_is_400_without_request_id() {
 #[tokio::test]
 async fn trailing_and_double_slashes_are_accepted() {
     let app = TestApp::new();
-    for path in ["/api/v2.0/robots/", "//api/v2.0//robots", "/api/v2.0/robots//"] {
+    for path in [
+        "/api/v2.0/robots/",
+        "//api/v2.0//robots",
+        "/api/v2.0/robots//",
+    ] {
         let reply = app.get(path, ADMIN).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
     }
@@ -145,5 +174,11 @@ async fn error_messages_escape_html_like_go() {
     let app = TestApp::new();
     let reply = app.post(project_robot("ci", "a<b>&c"), ADMIN).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert!(reply.text.contains(r#""project a\u003cb\u003e\u0026c not found""#), "{}", reply.text);
+    assert!(
+        reply
+            .text
+            .contains(r#""project a\u003cb\u003e\u0026c not found""#),
+        "{}",
+        reply.text
+    );
 }

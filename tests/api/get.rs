@@ -32,11 +32,15 @@ async fn get_missing_zero_and_negative_ids_are_404() {
 async fn get_non_integer_id_is_422() {
     let app = TestApp::new();
     for id in ["abc", "1.5", "99999999999999999999"] {
-        app.get(&format!("/api/v2.0/robots/{id}"), ADMIN).await.assert_error(
-            422,
-            "UNPROCESSABLE_ENTITY",
-            &format!("validation failure list:\nrobot_id in path must be of type int64: \"{id}\""),
-        );
+        app.get(&format!("/api/v2.0/robots/{id}"), ADMIN)
+            .await
+            .assert_error(
+                422,
+                "UNPROCESSABLE_ENTITY",
+                &format!(
+                    "validation failure list:\nrobot_id in path must be of type int64: \"{id}\""
+                ),
+            );
     }
 }
 
@@ -44,10 +48,18 @@ async fn get_non_integer_id_is_422() {
 async fn get_order_is_401_then_404_then_403() {
     let app = TestApp::new();
     app.create(system_robot("ops")).await;
-    let anon = app.send(axum::http::Method::GET, "/api/v2.0/robots/99", None, None).await;
+    let anon = app
+        .send(axum::http::Method::GET, "/api/v2.0/robots/99", None, None)
+        .await;
     anon.assert_error(401, "UNAUTHORIZED", "unauthorized");
-    app.get("/api/v2.0/robots/99", CAROL).await.assert_error(404, "NOT_FOUND", "robot 99 not found");
-    app.get("/api/v2.0/robots/1", CAROL).await.assert_error(403, "FORBIDDEN", "carol");
+    app.get("/api/v2.0/robots/99", CAROL).await.assert_error(
+        404,
+        "NOT_FOUND",
+        "robot 99 not found",
+    );
+    app.get("/api/v2.0/robots/1", CAROL)
+        .await
+        .assert_error(403, "FORBIDDEN", "carol");
 }
 
 #[tokio::test]

@@ -101,7 +101,13 @@ impl TestApp {
     }
 
     /// Sends a request in-process. `body` is sent as JSON when given.
-    pub async fn send(&self, method: Method, uri: &str, auth: Option<(&str, &str)>, body: Option<Value>) -> Reply {
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        auth: Option<(&str, &str)>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some((u, p)) = auth {
             req = req.header("authorization", basic(u, p));
@@ -133,7 +139,8 @@ impl TestApp {
     }
 
     pub async fn post(&self, body: Value, auth: (&str, &str)) -> Reply {
-        self.send(Method::POST, "/api/v2.0/robots", Some(auth), Some(body)).await
+        self.send(Method::POST, "/api/v2.0/robots", Some(auth), Some(body))
+            .await
     }
 
     /// Creates a robot as admin and returns the 201 body.

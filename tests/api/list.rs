@@ -34,11 +34,32 @@ async fn list_pages_with_defaults_of_ten() {
     let first = app.get("/api/v2.0/robots", ADMIN).await;
     assert_eq!(first.json().as_array().unwrap().len(), 10);
     assert_eq!(first.header("x-total-count"), Some("25"));
-    assert_eq!(first.header("link"), Some("</api/v2.0/robots?page=2&page_size=10>; rel=\"next\""));
+    assert_eq!(
+        first.header("link"),
+        Some("</api/v2.0/robots?page=2&page_size=10>; rel=\"next\"")
+    );
     let last = app.get("/api/v2.0/robots?page=3", ADMIN).await;
-    let names: Vec<String> = last.json().as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect();
-    assert_eq!(names, ["robot$r20", "robot$r21", "robot$r22", "robot$r23", "robot$r24"]);
-    assert_eq!(last.header("link"), Some("</api/v2.0/robots?page=2&page_size=10>; rel=\"prev\""));
+    let names: Vec<String> = last
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "robot$r20",
+            "robot$r21",
+            "robot$r22",
+            "robot$r23",
+            "robot$r24"
+        ]
+    );
+    assert_eq!(
+        last.header("link"),
+        Some("</api/v2.0/robots?page=2&page_size=10>; rel=\"prev\"")
+    );
     let all = app.get("/api/v2.0/robots?page_size=0", ADMIN).await;
     assert_eq!(all.json().as_array().unwrap().len(), 25);
     assert!(all.header("link").is_none());

@@ -7,7 +7,8 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 /// Lists with `q` (encoded once, as a client's URL library would) and extra raw parameters.
 async fn list(app: &TestApp, q: &str, extra: &str) -> Reply {
     let q = utf8_percent_encode(q, NON_ALPHANUMERIC);
-    app.get(&format!("/api/v2.0/robots?q={q}{extra}"), ADMIN).await
+    app.get(&format!("/api/v2.0/robots?q={q}{extra}"), ADMIN)
+        .await
 }
 
 fn names(reply: &Reply) -> Vec<String> {
@@ -17,7 +18,13 @@ fn names(reply: &Reply) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["name"].as_str().unwrap().trim_start_matches("robot$").to_string())
+        .map(|r| {
+            r["name"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("robot$")
+                .to_string()
+        })
         .collect()
 }
 
@@ -49,16 +56,28 @@ async fn filters_over_http() {
         ("id=(1 2)", vec!["cd", "ci", "ops"]),
         ("foo=bar,expires_at=1", vec!["cd", "ci", "ops"]),
         ("project_id=1", vec![]),
-        ("creation_time=[2026-08-21T06:00:01~2026-08-21T06:00:03]", vec!["cd", "ci"]),
+        (
+            "creation_time=[2026-08-21T06:00:01~2026-08-21T06:00:03]",
+            vec!["cd", "ci"],
+        ),
         // ci was created at 06:00:01.123 and cd at 06:00:02.123: the bound is inclusive, in ms.
-        ("creation_time=[2026-08-21T06:00:01~2026-08-21T06:00:02]", vec!["ci"]),
+        (
+            "creation_time=[2026-08-21T06:00:01~2026-08-21T06:00:02]",
+            vec!["ci"],
+        ),
         ("Disabled=false,name=~o", vec!["ops"]),
         ("name__icontains=P", vec!["ops"]),
         ("Level=system,name=~c", vec!["cd", "ci"]),
-        ("Level=project,ProjectID=1", vec!["library+ci", "library+web"]),
+        (
+            "Level=project,ProjectID=1",
+            vec!["library+ci", "library+web"],
+        ),
         ("Level=project,ProjectID=1,name=~ci", vec!["library+ci"]),
         // `+` needs a second level of encoding: %2B after the first decode.
-        ("Level=project,ProjectID=1,name=library%2Bci", vec!["library+ci"]),
+        (
+            "Level=project,ProjectID=1,name=library%2Bci",
+            vec!["library+ci"],
+        ),
         // A `+` that survives the first decode is a space after the second.
         ("Level=project,ProjectID=1,name=library+ci", vec![]),
     ];
@@ -72,14 +91,27 @@ async fn sort_over_http() {
     let app = seeded().await;
     let sorted = |sort: &'static str| {
         let app = &app;
-        async move { names(&app.get(&format!("/api/v2.0/robots?sort={sort}"), ADMIN).await) }
+        async move {
+            names(
+                &app.get(&format!("/api/v2.0/robots?sort={sort}"), ADMIN)
+                    .await,
+            )
+        }
     };
     assert_eq!(sorted("-creation_time").await, ["cd", "ci", "ops"]);
     assert_eq!(sorted("creation_time").await, ["ops", "ci", "cd"]);
     assert_eq!(sorted("-id").await, ["cd", "ci", "ops"]);
     assert_eq!(sorted("-name").await, ["ops", "ci", "cd"]);
-    assert_eq!(sorted("creationTime").await, ["cd", "ci", "ops"], "no snake_case fallback: default name");
-    assert_eq!(sorted("bogus,-id").await, ["cd", "ci", "ops"], "unknown keys dropped");
+    assert_eq!(
+        sorted("creationTime").await,
+        ["cd", "ci", "ops"],
+        "no snake_case fallback: default name"
+    );
+    assert_eq!(
+        sorted("bogus,-id").await,
+        ["cd", "ci", "ops"],
+        "unknown keys dropped"
+    );
 }
 
 #[tokio::test]
@@ -92,23 +124,45 @@ async fn malformed_q_answers_harbor_400s_after_401() {
         ("name=", must.to_string()),
         ("a=b,", must.to_string()),
         ("name=~", "invalid query string value: ~".to_string()),
-        ("id=[1~2~3]", "invalid query string value: [1~2~3]".to_string()),
+        (
+            "id=[1~2~3]",
+            "invalid query string value: [1~2~3]".to_string(),
+        ),
         ("id=[~]", "invalid query string value: [~]".to_string()),
         ("id={1 2", "invalid query string value: {1 2".to_string()),
         ("Level=admin", "bad request error level input".to_string()),
         ("Level=~sys", "bad request error level input".to_string()),
-        ("Level=project", "must with project ID when to query project robots".to_string()),
-        ("Level=project,ProjectID=x", "ProjectID must be a positive integer".to_string()),
-        ("Level=project,ProjectID=0", "ProjectID must be a positive integer".to_string()),
-        ("Level=project,ProjectID=[1~2]", "ProjectID must be a positive integer".to_string()),
+        (
+            "Level=project",
+            "must with project ID when to query project robots".to_string(),
+        ),
+        (
+            "Level=project,ProjectID=x",
+            "ProjectID must be a positive integer".to_string(),
+        ),
+        (
+            "Level=project,ProjectID=0",
+            "ProjectID must be a positive integer".to_string(),
+        ),
+        (
+            "Level=project,ProjectID=[1~2]",
+            "ProjectID must be a positive integer".to_string(),
+        ),
         ("id=abc", "invalid value for id: \"abc\"".to_string()),
     ];
     for (q, message) in cases {
-        list(&app, q, "").await.assert_error(400, "BAD_REQUEST", &message);
-        let encoded = utf8_percent_encode(q, NON_ALPHANUMERIC);
-        app.send(Method::GET, &format!("/api/v2.0/robots?q={encoded}"), None, None)
+        list(&app, q, "")
             .await
-            .assert_error(401, "UNAUTHORIZED", "unauthorized");
+            .assert_error(400, "BAD_REQUEST", &message);
+        let encoded = utf8_percent_encode(q, NON_ALPHANUMERIC);
+        app.send(
+            Method::GET,
+            &format!("/api/v2.0/robots?q={encoded}"),
+            None,
+            None,
+        )
+        .await
+        .assert_error(401, "UNAUTHORIZED", "unauthorized");
     }
     let long = format!("name={}", "x".repeat(5_000));
     list(&app, &long, "").await.assert_error(
@@ -124,12 +178,19 @@ async fn link_keeps_every_parameter_unescaped_and_in_order() {
     for i in 0..5 {
         app.create(project_robot(&format!("b{i}"), "library")).await;
     }
-    let reply = list(&app, "Level=project,ProjectID=1,name=~b", "&sort=-id&page=2&page_size=2").await;
+    let reply = list(
+        &app,
+        "Level=project,ProjectID=1,name=~b",
+        "&sort=-id&page=2&page_size=2",
+    )
+    .await;
     assert_eq!(names(&reply), ["library+b2", "library+b1"]);
     assert_eq!(reply.header("x-total-count"), Some("5"));
     assert_eq!(
         reply.header("link"),
-        Some("</api/v2.0/robots?page=1&page_size=2&q=Level=project,ProjectID=1,name=~b&sort=-id>; rel=\"prev\" , </api/v2.0/robots?page=3&page_size=2&q=Level=project,ProjectID=1,name=~b&sort=-id>; rel=\"next\"")
+        Some(
+            "</api/v2.0/robots?page=1&page_size=2&q=Level=project,ProjectID=1,name=~b&sort=-id>; rel=\"prev\" , </api/v2.0/robots?page=3&page_size=2&q=Level=project,ProjectID=1,name=~b&sort=-id>; rel=\"next\""
+        )
     );
 }
 
@@ -138,8 +199,15 @@ async fn project_listing_needs_membership_or_robot_list() {
     let app = seeded().await;
     let q = "/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D1";
     assert_eq!(names(&app.get(q, BOB).await).len(), 2, "a developer lists");
-    app.get(q, CAROL).await.assert_error(403, "FORBIDDEN", "forbidden");
-    app.get("/api/v2.0/robots", BOB).await.assert_error(403, "FORBIDDEN", "bob");
+    app.get(q, CAROL)
+        .await
+        .assert_error(403, "FORBIDDEN", "forbidden");
+    app.get("/api/v2.0/robots", BOB)
+        .await
+        .assert_error(403, "FORBIDDEN", "bob");
     let listed = app.get(&format!("{q}&page_size=1"), ALICE).await;
-    assert_eq!(listed.header("link"), Some("</api/v2.0/robots?page=2&page_size=1&q=Level=project,ProjectID=1>; rel=\"next\""));
+    assert_eq!(
+        listed.header("link"),
+        Some("</api/v2.0/robots?page=2&page_size=1&q=Level=project,ProjectID=1>; rel=\"next\"")
+    );
 }

@@ -29,7 +29,10 @@ async fn headers_as_sent_on_the_wire() {
     assert_eq!(created.headers()["location"], "/api/v2.0/robots/1");
     assert_eq!(created.headers()["x-request-id"], "trace-1");
     assert_eq!(created.headers()["content-type"], "application/json");
-    let secret = created.json::<serde_json::Value>().await.unwrap()["secret"].as_str().unwrap().to_string();
+    let secret = created.json::<serde_json::Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // DELETE: 200 with an empty body and no content type.
     for i in 0..12 {
         client
@@ -41,7 +44,9 @@ async fn headers_as_sent_on_the_wire() {
             .unwrap();
     }
     let list = client
-        .get(format!("{base}/api/v2.0/robots?page_size=5&page=2&q=name%3D~bulk"))
+        .get(format!(
+            "{base}/api/v2.0/robots?page_size=5&page=2&q=name%3D~bulk"
+        ))
         .basic_auth("robot$ops", Some(&secret))
         .send()
         .await
@@ -78,7 +83,10 @@ async fn errors_on_the_wire_carry_envelope_and_request_id() {
         .await
         .unwrap();
     assert_eq!(reply.status(), 422);
-    assert_eq!(reply.headers()["content-type"], "application/json; charset=utf-8");
+    assert_eq!(
+        reply.headers()["content-type"],
+        "application/json; charset=utf-8"
+    );
     assert!(reply.headers().contains_key("x-request-id"));
     assert_eq!(
         reply.text().await.unwrap(),
@@ -95,31 +103,61 @@ async fn injected_faults_as_a_real_client_sees_them() {
         let client = client.clone();
         let uri = harbor.uri();
         async move {
-            let reply = client.post(format!("{uri}/_mock/faults")).json(&rule).send().await.unwrap();
+            let reply = client
+                .post(format!("{uri}/_mock/faults"))
+                .json(&rule)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(reply.status(), 201);
         }
     };
     // An error status with Harbor's body.
     add(json!({"method": "GET", "path": "/api/v2.0/robots", "times": 1, "status": 502})).await;
-    let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await.unwrap();
+    let reply = client
+        .get(&url)
+        .basic_auth("admin", Some("Harbor12345"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reply.status(), 502);
-    assert_eq!(reply.text().await.unwrap(), "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal server error\"}]}\n");
+    assert_eq!(
+        reply.text().await.unwrap(),
+        "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal server error\"}]}\n"
+    );
     // Latency: the request still succeeds, later.
     add(json!({"path": "/api/v2.0/robots", "times": 1, "latency_ms": 300})).await;
     let start = std::time::Instant::now();
-    let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await.unwrap();
+    let reply = client
+        .get(&url)
+        .basic_auth("admin", Some("Harbor12345"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reply.status(), 200);
     assert!(start.elapsed() >= std::time::Duration::from_millis(300));
     // A dropped connection: the client gets no response at all.
     add(json!({"path": "/api/v2.0/robots", "times": 1, "drop": true})).await;
     let result = async {
-        let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await?;
+        let reply = client
+            .get(&url)
+            .basic_auth("admin", Some("Harbor12345"))
+            .send()
+            .await?;
         reply.bytes().await
     }
     .await;
-    assert!(result.is_err(), "expected a transport error, got {result:?}");
+    assert!(
+        result.is_err(),
+        "expected a transport error, got {result:?}"
+    );
     // And then the route works again.
-    let reply = client.get(&url).basic_auth("admin", Some("Harbor12345")).send().await.unwrap();
+    let reply = client
+        .get(&url)
+        .basic_auth("admin", Some("Harbor12345"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reply.status(), 200);
     assert_eq!(harbor.journal().len(), 4);
 }
