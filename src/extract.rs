@@ -4,7 +4,6 @@
 //! with a 422 `validation failure list:` message; these extractors do the same, so handlers only
 //! ever see parsed values.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -153,7 +152,7 @@ pub struct ApiJson<T>(pub T);
 impl<S: Send + Sync, T: Body> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
         check_accept(req.headers())?;
         let has_length = req
             .headers()
@@ -163,15 +162,15 @@ impl<S: Send + Sync, T: Body> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let bytes = Bytes::from_request(axum::extract::Request::from(req), state)
-            .await
-            .map_err(|_| ApiError::validation(format!("{} in body is required", T::PARAM)))?;
-        if bytes.len() > BODY_LIMIT {
-            return Err(ApiError::validation(format!(
+        let too_large = || {
+            ApiError::validation(format!(
                 "parsing {} body from \"\" failed, because http: request body too large",
                 T::PARAM
-            )));
-        }
+            ))
+        };
+        let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
+            .await
+            .map_err(|_| too_large())?;
         // go-openapi only checks the media type when a body is present.
         if has_length && !bytes.is_empty() {
             let media = content_type

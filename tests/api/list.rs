@@ -67,3 +67,27 @@ async fn list_pages_with_defaults_of_ten() {
     assert_eq!(past.text, "[]\n");
     assert!(past.header("link").is_none());
 }
+
+#[tokio::test]
+async fn link_keeps_control_bytes_of_the_query_followable() {
+    // Arrange: two pages of one robot each.
+    let app = TestApp::new();
+    app.create(system_robot("a")).await;
+    app.create(system_robot("b")).await;
+
+    // Act: a sort value holding control bytes once unescaped (Go writes them raw).
+    let reply = app
+        .get(
+            "/api/v2.0/robots?page_size=1&sort=name%13%0A%09%C3%A9",
+            ADMIN,
+        )
+        .await;
+
+    // Assert: CR/LF become spaces as in Go's server; other control bytes are escaped rather
+    // than the header being dropped; tab and UTF-8 pass through.
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.headers["link"].as_bytes(),
+        "</api/v2.0/robots?page=2&page_size=1&sort=name%13 \t\u{e9}>; rel=\"next\"".as_bytes()
+    );
+}

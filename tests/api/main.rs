@@ -12,5 +12,6 @@ mod get;
 mod list;
 mod query;
 mod refresh_delete;
+mod robustness;
 mod socket;
 mod update;
