@@ -16,7 +16,7 @@ use crate::fixtures::{
     Fixtures, InvalidEntry, MemberFixture, ProjectFixture, RobotFixture, RoleSpec, UserFixture,
 };
 use crate::model::{
-    Access, Level, Permission, Policy, Robot, RobotCreated, RobotRecord, Scope, format_millis,
+    Permission, Policy, Robot, RobotCreated, RobotRecord, Scope, format_millis,
     parse_rfc3339_millis,
 };
 use crate::rbac::Role;
@@ -425,7 +425,7 @@ impl Store {
         })
     }
 
-    /// Back to the fixtures loaded at start (or last set with [`Store::set_initial`]).
+    /// Back to the fixtures the store was built with.
     pub fn reset(&self) -> Result<(), InvalidEntry> {
         let initial = self.initial.read().clone();
         self.load(&initial)
@@ -434,11 +434,6 @@ impl Store {
     /// The fixtures [`Store::reset`] returns to.
     pub fn initial(&self) -> Fixtures {
         self.initial.read().clone()
-    }
-
-    /// Changes what [`Store::reset`] returns to.
-    pub fn set_initial(&self, fixtures: Fixtures) {
-        *self.initial.write() = fixtures;
     }
 
     /// Adds a project at run time.
@@ -838,23 +833,18 @@ impl Inner {
     }
 }
 
-/// The level a request names, or `None` when it is not `system`/`project`.
-pub fn level_of(text: &str) -> Option<Level> {
-    Level::parse(text)
-}
-
-/// Convenience for tests and fixtures: an access entry.
-pub fn access(resource: &str, action: &str) -> Access {
-    Access {
-        resource: resource.into(),
-        action: action.into(),
-        effect: String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Access;
+
+    fn access(resource: &str, action: &str) -> Access {
+        Access {
+            resource: resource.into(),
+            action: action.into(),
+            effect: String::new(),
+        }
+    }
 
     fn store() -> Store {
         let fixtures: Fixtures = serde_json::from_str(
