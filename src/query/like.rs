@@ -21,8 +21,12 @@ pub(crate) enum Like {
         needle: Vec<char>,
         ascii: Option<Vec<u8>>,
     },
-    /// Anything else.
-    General(Vec<Token>),
+    /// Anything else, with the fewest characters a match needs (a cheap early reject that also
+    /// bounds the matcher's worst case for long patterns).
+    General {
+        tokens: Vec<Token>,
+        min_chars: usize,
+    },
 }
 
 impl Like {
@@ -63,7 +67,10 @@ impl Like {
                     .then(|| needle.iter().map(|c| *c as u8).collect());
                 Like::Contains { needle, ascii }
             }
-            None => Like::General(tokens),
+            None => {
+                let min_chars = tokens.iter().filter(|t| **t != Token::Any).count();
+                Like::General { tokens, min_chars }
+            }
         })
     }
 
@@ -76,7 +83,10 @@ impl Like {
                 Some(bytes) if text.is_ascii() => contains_ascii(text.as_bytes(), bytes),
                 _ => contains_chars(text, needle),
             },
-            Like::General(tokens) => matches_general(tokens, text),
+            Like::General { tokens, min_chars } => {
+                let long_enough = *min_chars == 0 || text.chars().nth(min_chars - 1).is_some();
+                long_enough && matches_general(tokens, text)
+            }
         }
     }
 }
@@ -194,5 +204,9 @@ mod tests {
             assert_eq!(like(pattern, text), want, "{pattern:?} ~ {text:?}");
         }
         assert!(Like::new("%a\\").is_none());
+        // More required characters than the text has: rejected up front.
+        let long = format!("%{}%", "_%".repeat(300));
+        assert!(!like(&long, &"x".repeat(255)));
+        assert!(like(&long, &"x".repeat(300)));
     }
 }
