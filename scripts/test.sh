@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite. Each step installs what it needs, so this runs on a fresh machine:
+#   1. cargo test: unit, integration (in-process and over sockets), process and doc tests
+#   2. scripts/client-tests.sh: real Harbor clients (harbor-api-client, harborapi) and
+#      Schemathesis against Harbor's swagger
+#   3. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
+#   4. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+total=$(date +%s)
+step() {
+  local name=$1; shift
+  local t0; t0=$(date +%s)
+  echo "==> $name"
+  "$@"
+  echo "<== $name: $(( $(date +%s) - t0 ))s"
+}
+
+step "cargo test" cargo test --locked
+step "client tests" bash scripts/client-tests.sh
+step "image test" bash scripts/image-test.sh
+step "bench smoke" bash scripts/bench-smoke.sh
+echo "all suites passed in $(( $(date +%s) - total ))s"
