@@ -176,10 +176,20 @@ impl Caller {
         robot: &RobotRecord,
         action: &str,
     ) -> Result<(), ApiError> {
-        if robot.project_id == 0 {
+        self.require_robot_in(store, robot.project_id, action)
+    }
+
+    /// [`Caller::require_robot`] for a robot of project `project_id` (0: a system robot).
+    pub fn require_robot_in(
+        &self,
+        store: &Store,
+        project_id: i64,
+        action: &str,
+    ) -> Result<(), ApiError> {
+        if project_id == 0 {
             self.require_system(action)
         } else {
-            self.require_project(store, robot.project_id, action)
+            self.require_project(store, project_id, action)
         }
     }
 

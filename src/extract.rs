@@ -22,8 +22,6 @@ const BODY_LIMIT: usize = 1 << 20;
 #[derive(Clone)]
 pub struct Scope {
     pub store: Arc<Store>,
-    /// Path prefix in front of `/api/v2.0` (`""`, or `/sessions/<id>`), for `Location`/`Link`.
-    pub base: Arc<str>,
 }
 
 impl FromRequestParts<AppState> for Scope {
@@ -36,7 +34,6 @@ impl FromRequestParts<AppState> for Scope {
             .cloned()
             .unwrap_or_else(|| Scope {
                 store: state.main.store.clone(),
-                base: Arc::from(""),
             }))
     }
 }
@@ -66,6 +63,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RobotId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        check_declared_body(&parts.headers)?;
         check_accept(&parts.headers)?;
         // The id is the last path segment of `/robots/{robot_id}` (path already normalised).
         let raw = parts.uri.path().rsplit('/').next().unwrap_or_default();
@@ -98,6 +96,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        check_declared_body(&parts.headers)?;
         check_accept(&parts.headers)?;
         let raw = parts.uri.query().unwrap_or_default();
         ListParams::parse(raw)
@@ -153,7 +152,7 @@ impl<S: Send + Sync, T: Body> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
-        check_accept(req.headers())?;
+        let accept = check_accept(req.headers());
         let has_length = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -171,18 +170,11 @@ impl<S: Send + Sync, T: Body> FromRequest<S> for ApiJson<T> {
         let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
             .await
             .map_err(|_| too_large())?;
-        // go-openapi only checks the media type when a body is present.
+        // go-openapi only checks the media type when a body is present, and before `Accept`.
         if has_length && !bytes.is_empty() {
-            let media = content_type
-                .as_deref()
-                .unwrap_or("application/octet-stream");
-            let essence = media.split(';').next().unwrap_or("").trim();
-            if !essence.eq_ignore_ascii_case("application/json") {
-                return Err(ApiError::validation(format!(
-                    "unsupported media type {media:?}, only [application/json] are allowed"
-                )));
-            }
+            check_media_type(content_type.as_deref())?;
         }
+        accept?;
         match decode::<T>(&bytes) {
             Ok(Some(value)) => Ok(ApiJson(value)),
             Ok(None) => Err(ApiError::validation(format!(
@@ -194,6 +186,37 @@ impl<S: Send + Sync, T: Body> FromRequest<S> for ApiJson<T> {
                 T::PARAM
             ))),
         }
+    }
+}
+
+/// go-openapi's `BindValidRequest` checks the media type of a request body first, on every
+/// operation: a GET or DELETE with a non-JSON body is a 422 too (a JSON one is ignored, which is
+/// what harbor-api-client relies on: it sends `{}` with every DELETE). Only the headers are
+/// looked at here; `ApiJson` checks the body it reads.
+fn check_declared_body(headers: &HeaderMap) -> Result<(), ApiError> {
+    let has_body = match headers.get(header::CONTENT_LENGTH) {
+        Some(length) => length.to_str().ok().is_none_or(|n| n.trim() != "0"),
+        None => headers.contains_key(header::TRANSFER_ENCODING),
+    };
+    if !has_body {
+        return Ok(());
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    check_media_type(content_type.as_deref())
+}
+
+/// A body's `Content-Type` must be JSON; a missing one counts as `application/octet-stream`.
+fn check_media_type(content_type: Option<&str>) -> Result<(), ApiError> {
+    let media = content_type.unwrap_or("application/octet-stream");
+    let essence = media.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!(
+            "unsupported media type {media:?}, only [application/json] are allowed"
+        )))
     }
 }
 

@@ -21,6 +21,7 @@ pub mod harness;
 pub mod healthcheck;
 pub mod instance;
 pub mod journal;
+pub mod logging;
 pub mod middleware;
 pub mod model;
 pub mod pagination;

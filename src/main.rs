@@ -2,7 +2,9 @@
 
 use clap::Parser;
 use harbor_mock::config::{Cli, Command, LogFormat};
+use harbor_mock::logging::LogWriter;
 use harbor_mock::server;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -22,13 +24,24 @@ fn main() -> ExitCode {
     }
     let filter =
         EnvFilter::try_new(&cli.config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Request lines are buffered off the request path (see `harbor_mock::logging`); colour
+    // codes only on a terminal.
+    let logs = LogWriter::stdout();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal())
+        .with_writer(logs.clone());
     match cli.config.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Pretty => builder.compact().init(),
     }
+    let code = run(&cli);
+    logs.flush();
+    code
+}
+
+fn run(cli: &Cli) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

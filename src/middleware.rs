@@ -79,7 +79,6 @@ pub async fn clean_path(State(state): State<AppState>, mut req: Request, next: N
             Some(instance) => {
                 req.extensions_mut().insert(Scope {
                     store: instance.store.clone(),
-                    base: Arc::from(format!("/sessions/{id}")),
                 });
                 req.extensions_mut().insert(instance);
                 cleaned = if tail.is_empty() {

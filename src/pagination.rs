@@ -20,12 +20,27 @@ pub fn headers(
         HeaderName::from_static("x-total-count"),
         HeaderValue::from(total as u64),
     );
-    if let Some(link) = link(total, page, page_size, path, pairs)
-        && let Ok(value) = HeaderValue::from_str(&link)
-    {
-        out.insert(HeaderName::from_static("link"), value);
+    if let Some(link) = link(total, page, page_size, path, pairs) {
+        out.insert(HeaderName::from_static("link"), link_value(&link));
     }
     out
+}
+
+/// The `Link` value as Go's server writes it: the unescaped URLs byte for byte, with CR and LF
+/// turned into spaces (net/http `headerNewlineToSpace`). A `q` or `sort` value can hold other
+/// control bytes once unescaped; Go writes those raw, which hyper cannot, so they are
+/// percent-encoded instead of dropping the header: the link still leads to the same page.
+fn link_value(link: &str) -> HeaderValue {
+    let mut out = Vec::with_capacity(link.len());
+    for &b in link.as_bytes() {
+        match b {
+            b'\r' | b'\n' => out.push(b' '),
+            b'\t' => out.push(b),
+            0..=0x1f | 0x7f => out.extend_from_slice(format!("%{b:02X}").as_bytes()),
+            _ => out.push(b),
+        }
+    }
+    HeaderValue::from_bytes(&out).expect("no control bytes are left")
 }
 
 /// The `Link` header value, or `None` when there is neither a previous nor a next page.

@@ -58,7 +58,13 @@ pub fn verify_secret(salt: &str, secret: &str, digest: &[u8; 32]) -> bool {
 
 /// Lower-case hex, the form digests take in fixtures and state dumps.
 pub fn to_hex(digest: &[u8; 32]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Parses 64 hex digits back into a digest.
@@ -66,9 +72,16 @@ pub fn from_hex(text: &str) -> Option<[u8; 32]> {
     if text.len() != 64 || !text.is_ascii() {
         return None;
     }
+    let nibble = |c: u8| char::from(c).to_digit(16).map(|d| d as u8);
+    let bytes = text.as_bytes();
     let mut out = [0u8; 32];
     for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+        // As `u8::from_str_radix` on the pair, which also takes a leading `+`.
+        let high = match bytes[2 * i] {
+            b'+' => 0,
+            c => nibble(c)?,
+        };
+        *byte = high << 4 | nibble(bytes[2 * i + 1])?;
     }
     Some(out)
 }
@@ -116,6 +129,14 @@ mod tests {
         assert!(verify_secret("salt1", "Secret123", &d));
         assert!(!verify_secret("salt1", "Secret124", &d));
         assert_eq!(from_hex(&to_hex(&d)), Some(d));
+        assert_eq!(
+            to_hex(&hash_secret("", "")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert_eq!(from_hex("zz"), None);
+        let mut odd = "0F".repeat(32);
+        odd.replace_range(0..2, "+a");
+        assert_eq!(from_hex(&odd).map(|d| (d[0], d[1])), Some((0x0a, 0x0f)));
+        assert_eq!(from_hex(&"g0".repeat(32)), None);
     }
 }

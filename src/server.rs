@@ -56,23 +56,6 @@ pub fn settings(config: &Config) -> Result<Settings, StartError> {
 pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
     let path = config.fixtures.display().to_string();
     let (fixtures, text) = Fixtures::load(&config.fixtures)?;
-    let state = AppState::new(fixtures.clone(), settings(config)?)
-        .map_err(|entry| fixtures::locate(&entry, &text, &path))?;
-    let mut source = format!("fixtures {path}");
-    if let Some(state_path) = &config.state_file {
-        if let Some((saved, text)) = persist::load(state_path)? {
-            let shown = state_path.display().to_string();
-            state
-                .store()
-                .load(&saved)
-                .map_err(|entry| fixtures::locate(&entry, &text, &shown))?;
-            source = format!("state file {shown}");
-        }
-        state
-            .store()
-            .set_change_hook(Some(persist::hook(state_path.clone())));
-    }
-    let dump = state.store().dump();
     let admins: Vec<String> = fixtures
         .users
         .iter()
@@ -82,12 +65,34 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
             None => format!("{} (hashed password)", u.username),
         })
         .collect();
+    // The fixtures move into the store (a large file is not copied); the store then keeps the
+    // file's text, not the parsed fixtures, as what a reset returns to.
+    let state = AppState::new(fixtures, settings(config)?)
+        .map_err(|entry| fixtures::locate(&entry, &text, &path))?;
+    state.store().keep_initial_source(text);
+    let mut source = format!("fixtures {path}");
+    if let Some(state_path) = &config.state_file {
+        if let Some((saved, text)) = persist::load(state_path)? {
+            let shown = state_path.display().to_string();
+            state
+                .store()
+                .load(&saved)
+                .map_err(|entry| fixtures::locate(&entry, &text, &shown))?;
+            source = format!("state file {shown}");
+            drop(saved);
+            crate::store::release_freed_memory();
+        }
+        state
+            .store()
+            .set_change_hook(Some(persist::hook(state_path.clone())));
+    }
+    let counts = state.store().counts();
     let summary = format!(
         "{source}: {} users, {} projects, {} members, {} robots; admin {}",
-        dump.users.len(),
-        dump.projects.len(),
-        dump.members.len(),
-        dump.robots.len(),
+        counts.users,
+        counts.projects,
+        counts.members,
+        counts.robots,
         if admins.is_empty() {
             "none".to_string()
         } else {

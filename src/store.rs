@@ -8,17 +8,19 @@
 use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::clock::Clock;
 use crate::fixtures::{
     Fixtures, InvalidEntry, MemberFixture, ProjectFixture, RobotFixture, RoleSpec, UserFixture,
 };
 use crate::model::{
-    Permission, Policy, Robot, RobotCreated, RobotRecord, Scope, format_millis,
-    parse_rfc3339_millis,
+    Permission, PermissionView, Policy, Robot, RobotCreated, RobotName, RobotRecord, RobotView,
+    Scope, format_millis, parse_rfc3339_millis,
 };
+use crate::query::{self, CompiledFilter, SortKey};
 use crate::rbac::Role;
 use crate::secret;
 
@@ -100,17 +102,36 @@ pub struct RobotUpdate {
     pub permissions: Vec<Permission>,
 }
 
-/// Result of a list: the total before paging and the page itself.
+/// Sizes of the state, for the start-up line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub users: usize,
+    pub projects: usize,
+    pub members: usize,
+    pub robots: usize,
+}
+
+/// Result of a list: the total before paging and the page as the response body (a JSON array
+/// of [`Robot`]s and a newline).
 pub struct Listing {
     pub total: usize,
-    pub robots: Vec<Robot>,
+    pub body: Vec<u8>,
+}
+
+/// `value` as JSON followed by a newline, as go-openapi writes bodies.
+fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512);
+    // Views are plain data: serialising them into memory cannot fail.
+    let _ = serde_json::to_writer(&mut out, value);
+    out.push(b'\n');
+    out
 }
 
 /// The whole mutable state.
 #[derive(Clone, Debug, Default)]
 pub struct Inner {
     robots: BTreeMap<i64, RobotRecord>,
-    robot_names: HashMap<String, i64>,
+    robot_names: HashMap<String, i64, NameHash>,
     projects: BTreeMap<i64, Project>,
     project_names: HashMap<String, i64>,
     users: BTreeMap<i64, User>,
@@ -142,11 +163,164 @@ pub type ChangeHook = Arc<dyn Fn(&Fixtures) + Send + Sync>;
 /// The shared store.
 pub struct Store {
     inner: RwLock<Inner>,
-    initial: RwLock<Fixtures>,
+    /// The fixtures [`Store::reset`] returns to.
+    initial: RwLock<Initial>,
     clock: Arc<Clock>,
     rng: Mutex<StdRng>,
     prefix: String,
     on_change: RwLock<Option<ChangeHook>>,
+    /// Bumped under the write lock by every successful change; list results cached at one
+    /// generation are valid until the next.
+    generation: AtomicU64,
+    list_cache: Mutex<ListCache>,
+}
+
+/// The hasher of the robot-name index: FNV-1a, several times faster than the default SipHash
+/// on short names. Collision attacks are no concern for a test double.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NameHash;
+
+impl std::hash::BuildHasher for NameHash {
+    type Hasher = Fnv;
+
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+/// FNV-1a, 64 bits.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Fixtures with at least this many robots are freed on another thread.
+const LARGE_FIXTURES: usize = 10_000;
+
+/// What [`Store::reset`] returns to: the fixtures as given, or the JSON text they were parsed
+/// from, which for a large file takes a third of the memory of the parsed form and is only
+/// read again on a reset or a new session.
+enum Initial {
+    Parsed(Fixtures),
+    Source(String),
+}
+
+/// Frees `value`, on another thread when it is large (a million parsed robots take a second
+/// to free), then hands the freed memory back to the kernel.
+fn free_later<T: Send + 'static>(value: T, large: bool) {
+    if !large {
+        return;
+    }
+    let _ = std::thread::Builder::new()
+        .name("free-fixtures".into())
+        .spawn(move || {
+            drop(value);
+            release_freed_memory();
+        });
+}
+
+/// Hands freed heap memory (parsed fixtures, file text) back to the kernel, so the resident
+/// size after loading is what the state needs: glibc keeps freed small chunks for reuse
+/// otherwise.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: `malloc_trim` only releases free pages of glibc's heap; it takes no pointer
+        // and touches no live allocation.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
+/// List queries kept in the cache, at most.
+const LIST_CACHE_ENTRIES: usize = 32;
+/// Robot ids held by all cached lists together, at most (8 bytes each).
+const LIST_CACHE_IDS: usize = 1 << 20;
+/// Queries matching more robots than this are not cached (their first page is found with a
+/// partial sort instead of a full one).
+const LIST_CACHE_MAX_HITS: usize = 100_000;
+
+/// The full, sorted result of recent list queries (robot ids), keyed by compiled filter and
+/// sort, each valid for the store generation it was computed at. Repeating a query on an
+/// unchanged store then costs a page lookup instead of a scan of every robot. Bounded in
+/// entries and in ids, so memory stays flat whatever the queries.
+#[derive(Default)]
+struct ListCache {
+    entries: VecDeque<CachedList>,
+    ids: usize,
+}
+
+struct CachedList {
+    key: String,
+    generation: u64,
+    ids: Arc<[i64]>,
+    /// Bodies of recently served pages, by `[start, end)` window.
+    pages: VecDeque<((usize, usize), Arc<[u8]>)>,
+}
+
+/// Page bodies kept per cached list, at most.
+const LIST_CACHE_PAGES: usize = 4;
+
+impl ListCache {
+    fn find(&mut self, key: &str, generation: u64) -> Option<&mut CachedList> {
+        self.entries
+            .iter_mut()
+            .find(|e| e.generation == generation && e.key == key)
+    }
+
+    fn insert(&mut self, key: String, generation: u64, ids: Arc<[i64]>) {
+        self.entries
+            .retain(|e| e.generation == generation && e.key != key);
+        self.ids = self.entries.iter().map(|e| e.ids.len()).sum();
+        while self.entries.len() >= LIST_CACHE_ENTRIES
+            || (self.ids + ids.len() > LIST_CACHE_IDS && !self.entries.is_empty())
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.ids -= old.ids.len();
+            }
+        }
+        self.ids += ids.len();
+        self.entries.push_back(CachedList {
+            key,
+            generation,
+            ids,
+            pages: VecDeque::new(),
+        });
+    }
+}
+
+/// The `[start, end)` window of `total` sorted rows that `page`/`page_size` select, as
+/// [`query::select`] pages: `page_size <= 0` is everything, `page <= 0` no offset.
+fn page_window(total: usize, page: i64, page_size: i64) -> (usize, usize) {
+    if page_size <= 0 {
+        return (0, total);
+    }
+    let offset = if page > 0 {
+        usize::try_from((page - 1).saturating_mul(page_size)).unwrap_or(usize::MAX)
+    } else {
+        0
+    };
+    if offset >= total {
+        return (total, total);
+    }
+    let end = offset
+        .saturating_add(usize::try_from(page_size).unwrap_or(usize::MAX))
+        .min(total);
+    (offset, end)
 }
 
 impl std::fmt::Debug for Store {
@@ -171,11 +345,13 @@ impl Store {
         let inner = Inner::from_fixtures(&fixtures, &mut rng, clock.now_millis())?;
         Ok(Store {
             inner: RwLock::new(inner),
-            initial: RwLock::new(fixtures),
+            initial: RwLock::new(Initial::Parsed(fixtures)),
             clock,
             rng: Mutex::new(rng),
             prefix: options.robot_prefix,
             on_change: RwLock::new(None),
+            generation: AtomicU64::new(0),
+            list_cache: Mutex::new(ListCache::default()),
         })
     }
 
@@ -208,6 +384,7 @@ impl Store {
     fn write<T, E>(&self, f: impl FnOnce(&mut Inner) -> Result<T, E>) -> Result<T, E> {
         let mut inner = self.inner.write();
         let out = f(&mut inner)?;
+        self.generation.fetch_add(1, Ordering::Release);
         if let Some(hook) = self.on_change.read().as_ref() {
             // Persist while still holding the lock, so dumps are written in change order
             // and a write is acknowledged only after it is durable.
@@ -291,6 +468,89 @@ impl Store {
     /// The robot as GET returns it.
     pub fn robot_view(&self, record: &RobotRecord) -> Robot {
         self.inner.read().view(record, &self.prefix)
+    }
+
+    /// The project id of robot `id` and its GET body (JSON and a newline), under one read lock
+    /// and without copying the stored record.
+    pub fn robot_json(&self, id: i64) -> Result<(i64, Vec<u8>), StoreError> {
+        let inner = self.inner.read();
+        let record = inner.robots.get(&id).ok_or(StoreError::RobotNotFound(id))?;
+        let body = json_line(&inner.view_ref(record, &self.prefix));
+        Ok((record.project_id, body))
+    }
+
+    /// `GET /robots`: the robots matching `filter`, ordered by `sort` (ties by id), paged as
+    /// [`query::select`] pages. `project_id` may name the project every match belongs to (the
+    /// handler always adds an exact `ProjectID` clause): robots of other projects are then
+    /// skipped before the filter runs. Results are cached until the next change.
+    pub fn list(
+        &self,
+        filter: &CompiledFilter,
+        project_id: Option<i64>,
+        sort: &[SortKey],
+        page: i64,
+        page_size: i64,
+    ) -> Listing {
+        let key = format!("{filter:?}\u{0}{sort:?}");
+        let inner = self.inner.read();
+        // Writers bump the generation under the write lock, so it matches what we read.
+        let generation = self.generation.load(Ordering::Acquire);
+        let cached = {
+            let mut cache = self.list_cache.lock();
+            cache.find(&key, generation).map(|entry| {
+                let window = page_window(entry.ids.len(), page, page_size);
+                let body = entry.pages.iter().find(|(w, _)| *w == window);
+                (entry.ids.clone(), window, body.map(|(_, b)| b.clone()))
+            })
+        };
+        if let Some((ids, (start, end), body)) = cached {
+            if let Some(body) = body {
+                return Listing {
+                    total: ids.len(),
+                    body: body.to_vec(),
+                };
+            }
+            let page = ids[start..end].iter().filter_map(|id| inner.robots.get(id));
+            let body = self.page_json(&inner, page);
+            if let Some(entry) = self.list_cache.lock().find(&key, generation) {
+                if entry.pages.len() >= LIST_CACHE_PAGES {
+                    entry.pages.pop_front();
+                }
+                entry
+                    .pages
+                    .push_back(((start, end), Arc::from(body.as_slice())));
+            }
+            return Listing {
+                total: ids.len(),
+                body,
+            };
+        }
+        let mut hits: Vec<&RobotRecord> = inner
+            .robots
+            .values()
+            .filter(|r| project_id.is_none_or(|p| r.project_id == p) && filter.matches(r))
+            .collect();
+        let total = hits.len();
+        if total > LIST_CACHE_MAX_HITS {
+            let everything = CompiledFilter::default();
+            let (total, page) = query::select(hits.into_iter(), &everything, sort, page, page_size);
+            return Listing {
+                total,
+                body: self.page_json(&inner, page.into_iter()),
+            };
+        }
+        hits.sort_unstable_by(|a, b| query::compare(sort, a, b));
+        let (start, end) = page_window(total, page, page_size);
+        let body = self.page_json(&inner, hits[start..end].iter().copied());
+        let ids: Arc<[i64]> = hits.iter().map(|r| r.id).collect();
+        self.list_cache.lock().insert(key, generation, ids);
+        Listing { total, body }
+    }
+
+    /// A page of robots as the list body: a JSON array and a newline.
+    fn page_json<'a>(&self, inner: &Inner, page: impl Iterator<Item = &'a RobotRecord>) -> Vec<u8> {
+        let views: Vec<RobotView<'_>> = page.map(|r| inner.view_ref(r, &self.prefix)).collect();
+        json_line(&views)
     }
 
     /// Wire views of a page of records, under one read lock.
@@ -427,13 +687,26 @@ impl Store {
 
     /// Back to the fixtures the store was built with.
     pub fn reset(&self) -> Result<(), InvalidEntry> {
-        let initial = self.initial.read().clone();
-        self.load(&initial)
+        self.load(&self.initial())
     }
 
     /// The fixtures [`Store::reset`] returns to.
     pub fn initial(&self) -> Fixtures {
-        self.initial.read().clone()
+        match &*self.initial.read() {
+            Initial::Parsed(fixtures) => fixtures.clone(),
+            Initial::Source(text) => {
+                serde_json::from_str(text).expect("the text the initial fixtures came from")
+            }
+        }
+    }
+
+    /// Keeps `text`, the JSON the store's fixtures were parsed from, as what [`Store::reset`]
+    /// returns to instead of the parsed fixtures; for large fixtures those are freed on
+    /// another thread. `text` must parse to exactly the fixtures the store was built with.
+    pub fn keep_initial_source(&self, text: String) {
+        let old = std::mem::replace(&mut *self.initial.write(), Initial::Source(text));
+        let large = matches!(&old, Initial::Parsed(f) if f.robots.len() >= LARGE_FIXTURES);
+        free_later(old, large);
     }
 
     /// Adds a project at run time.
@@ -461,6 +734,22 @@ impl Store {
         self.inner.read().permissions_of(policies)
     }
 
+    /// How many users, projects, memberships and robots the state holds (as a dump would
+    /// list them), without building the dump.
+    pub fn counts(&self) -> Counts {
+        let inner = self.inner.read();
+        Counts {
+            users: inner.users.len(),
+            projects: inner.projects.len(),
+            members: inner
+                .members
+                .keys()
+                .filter(|(p, u)| inner.projects.contains_key(p) && inner.users.contains_key(u))
+                .count(),
+            robots: inner.robots.len(),
+        }
+    }
+
     /// Number of robots stored.
     pub fn robot_count(&self) -> usize {
         self.inner.read().robots.len()
@@ -483,13 +772,19 @@ impl Inner {
     }
 
     fn project_by_name(&self, name: &str) -> Result<Project, StoreError> {
+        let id = self.project_id_by_name(name)?;
+        Ok(self.projects[&id].clone())
+    }
+
+    /// [`Inner::project_by_name`] without copying the project.
+    fn project_id_by_name(&self, name: &str) -> Result<i64, StoreError> {
         if name.contains(' ') {
             return Err(StoreError::InvalidProjectName(name.to_string()));
         }
         self.project_names
             .get(name)
-            .and_then(|id| self.projects.get(id))
-            .cloned()
+            .copied()
+            .filter(|id| self.projects.contains_key(id))
             .ok_or_else(|| StoreError::ProjectNotFound(name.to_string()))
     }
 
@@ -507,7 +802,7 @@ impl Inner {
                 "system" if permission.namespace == "/" => Scope::System,
                 "system" => return Err(StoreError::UnknownNamespace),
                 _ if permission.namespace == "*" => Scope::AllProjects,
-                _ => Scope::Project(self.project_by_name(&permission.namespace)?.id),
+                _ => Scope::Project(self.project_id_by_name(&permission.namespace)?),
             };
             let index = match policies.iter().position(|p| p.scope == scope) {
                 Some(i) => i,
@@ -546,6 +841,44 @@ impl Inner {
                 })
             })
             .collect()
+    }
+
+    /// [`Inner::view`] borrowing from the record: serialises to the same JSON.
+    pub fn view_ref<'a>(&'a self, r: &'a RobotRecord, prefix: &'a str) -> RobotView<'a> {
+        let permissions = r
+            .policies
+            .iter()
+            .filter_map(|p| {
+                let (kind, namespace) = match p.scope {
+                    Scope::System => ("system", "/"),
+                    Scope::AllProjects => ("project", "*"),
+                    Scope::Project(id) => ("project", self.projects.get(&id)?.name.as_str()),
+                };
+                Some(PermissionView {
+                    access: &p.access,
+                    kind,
+                    namespace,
+                })
+            })
+            .collect();
+        RobotView {
+            creation_time: r.creation_time,
+            creator_ref: r.creator_ref,
+            creator_type: &r.creator_type,
+            description: &r.description,
+            disable: r.disabled,
+            duration: r.duration,
+            editable: r.editable(),
+            expires_at: r.expires_at,
+            id: r.id,
+            level: r.level().as_str(),
+            name: RobotName {
+                prefix: if r.editable() { prefix } else { "" },
+                stored: &r.name,
+            },
+            permissions,
+            update_time: r.update_time,
+        }
     }
 
     /// The wire form of a stored robot.
@@ -751,6 +1084,7 @@ impl Inner {
         for (i, m) in f.members.iter().enumerate() {
             inner.add_member(m).map_err(|msg| bad("members", i, msg))?;
         }
+        inner.robot_names.reserve(f.robots.len());
         for (i, r) in f.robots.iter().enumerate() {
             inner
                 .add_robot(r, rng, now_ms)
@@ -1003,5 +1337,121 @@ mod tests {
             other.authenticate("admin", "Harbor12345"),
             Caller::User { sysadmin: true, .. }
         ));
+    }
+
+    #[test]
+    fn initial_fixtures_come_back_exactly() {
+        let text = format!(
+            r#"{{"users":[{{"id":1,"username":"admin","password":"Harbor12345","sysadmin":true}},
+                {{"username":"h","password_hash":"{}","salt":"s"}}],
+              "projects":[{{"id":1,"name":"library"}},{{"name":"other"}}],
+              "members":[{{"project":"library","user":"admin","role":2}},
+                {{"project":"other","user":"h","role":"limitedGuest"}}],
+              "robots":[{{"id":7,"name":"library+ci","project_id":1,"duration":30,
+                "secret":"Ci-Secret-123","description":"d","disable":true,"visible":false,
+                "creator_type":"local","creator_ref":1,"expires_at":5,
+                "creation_time":"2026-01-01T00:00:00.000Z","update_time":"2026-01-02T00:00:00Z",
+                "permissions":[{{"kind":"project","namespace":"library","access":[
+                  {{"resource":"repository","action":"pull","effect":"deny"}}]}}]}},
+                {{"name":"legacy","editable":false}}],
+              "next_robot_id":20}}"#,
+            "0a".repeat(32)
+        );
+        let fixtures: Fixtures = serde_json::from_str(&text).unwrap();
+        let store = Store::new(
+            fixtures.clone(),
+            Arc::new(Clock::frozen(1_787_292_000_123)),
+            StoreOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(store.initial(), fixtures);
+        store.keep_initial_source(text);
+        assert_eq!(store.initial(), fixtures);
+        store.create_robot(project_robot("cd")).unwrap();
+        store.reset().unwrap();
+        assert_eq!(store.robot_count(), 2);
+    }
+
+    #[test]
+    fn list_pages_like_select_and_sees_every_change() {
+        use crate::query::{compile, parse_q, parse_sort};
+        let store = store();
+        for name in ["ci-b", "ci-a", "cd", "ci-c", "x-ci", "ops"] {
+            store.create_robot(project_robot(name)).unwrap();
+        }
+        let check = |q: &str, sort: &str| {
+            let filter = compile(&parse_q(q).unwrap()).unwrap();
+            let sort = parse_sort(sort);
+            for (page, size) in [
+                (1, 10),
+                (1, 2),
+                (2, 2),
+                (3, 2),
+                (9, 2),
+                (0, 3),
+                (-1, 2),
+                (2, 0),
+            ] {
+                for project in [None, Some(1)] {
+                    let listing = store.list(&filter, project, &sort, page, size);
+                    let inner = store.read();
+                    let (total, want) = query::select(inner.robots(), &filter, &sort, page, size);
+                    let want: Vec<i64> = want.iter().map(|r| r.id).collect();
+                    let rows: Vec<serde_json::Value> =
+                        serde_json::from_slice(&listing.body).unwrap();
+                    let got: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+                    assert_eq!((listing.total, got), (total, want), "{q} {page} {size}");
+                }
+            }
+        };
+        check("name=~ci", "-name");
+        check("", "id");
+        check("name=~ci", "-name"); // now from the cache
+        let id = store.create_robot(project_robot("ci-d")).unwrap().id;
+        check("name=~ci", "-name");
+        store.delete_robot(id).unwrap();
+        check("name=~ci", "-name");
+        store.reset().unwrap();
+        check("name=~ci", "-name");
+    }
+
+    #[test]
+    fn borrowed_views_serialise_like_owned_ones() {
+        let text = r#"{"users":[{"id":1,"username":"admin","password":"Harbor12345","sysadmin":true}],
+            "projects":[{"id":1,"name":"library"},{"id":2,"name":"p2"}],
+            "robots":[
+              {"id":1,"name":"library+ci","project_id":1,"secret":"Ci-Secret-123",
+               "description":"quote \" backslash \\ tab \t é 🚀 <&>","creator_type":"local",
+               "creator_ref":3,"duration":30,
+               "permissions":[{"kind":"project","namespace":"library","access":[
+                 {"resource":"repository","action":"pull"},{"resource":"artifact","action":"read","effect":"deny"}]}]},
+              {"id":2,"name":"we\"ird\\né","disable":true,"expires_at":0,
+               "permissions":[{"kind":"system","namespace":"/","access":[{"resource":"robot","action":"list"}]},
+                 {"kind":"project","namespace":"*","access":[{"resource":"repository","action":"pull"}]},
+                 {"kind":"project","namespace":"p2","access":[{"resource":"repository","action":"push"}]}]},
+              {"id":3,"name":"legacy","editable":false,"visible":false}]}"#;
+        let store = Store::new(
+            serde_json::from_str(text).unwrap(),
+            Arc::new(Clock::frozen(1_787_292_000_123)),
+            StoreOptions::default(),
+        )
+        .unwrap();
+        let inner = store.read();
+        for r in inner.robots() {
+            assert_eq!(
+                serde_json::to_string(&inner.view_ref(r, "robot$")).unwrap(),
+                serde_json::to_string(&inner.view(r, "robot$")).unwrap(),
+                "robot {}",
+                r.id
+            );
+        }
+        drop(inner);
+        let (project, body) = store.robot_json(2).unwrap();
+        assert_eq!(project, 0);
+        let owned = store.robot_view(&store.robot(2).unwrap());
+        assert_eq!(
+            body,
+            format!("{}\n", serde_json::to_string(&owned).unwrap()).into_bytes()
+        );
     }
 }

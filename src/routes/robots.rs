@@ -10,7 +10,7 @@ use crate::body::{RobotCreate, RobotPut, RobotSecIn};
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiJson, ListParams, RobotId, Scope};
 use crate::model::{Level, RobotSec};
-use crate::store::{Caller, NewRobot, RobotUpdate};
+use crate::store::{Caller, Listing, NewRobot, RobotUpdate};
 use crate::validate::{validate, validate_name};
 use crate::{pagination, query, secret};
 
@@ -54,21 +54,26 @@ pub async fn list_robot(scope: Scope, params: ListParams, caller: Caller) -> Res
             caller.require_project(store, known, "list")?
         }
     }
+    // Every match has this project id when the filter's `ProjectID` is its canonical text;
+    // the store then skips other projects' robots before running the filter.
+    let in_project = filter
+        .get("ProjectID")
+        .and_then(|p| p.as_exact())
+        .filter(|v| *v == project_id.to_string())
+        .map(|_| project_id);
     let compiled = query::compile(&filter).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let (total, robots) = {
-        let inner = store.read();
-        let (total, page) = query::select(
-            inner.robots(),
-            &compiled,
-            &sort,
-            params.page,
-            params.page_size,
-        );
-        (total, store.views(&inner, page.into_iter()))
-    };
-    let path = format!("{}/api/v2.0/robots", scope.base);
-    let headers = pagination::headers(total, params.page, params.page_size, &path, &params.pairs);
-    Ok((headers, json(StatusCode::OK, &robots)).into_response())
+    let Listing { total, body } =
+        store.list(&compiled, in_project, &sort, params.page, params.page_size);
+    // A session is served like a Harbor behind a path prefix: the links are the paths Harbor
+    // itself sees, which is what clients such as harborapi resolve against their base URL.
+    let headers = pagination::headers(
+        total,
+        params.page,
+        params.page_size,
+        "/api/v2.0/robots",
+        &params.pairs,
+    );
+    Ok((headers, json_body(StatusCode::OK, body)).into_response())
 }
 
 /// `POST /robots`: 422 → 400 (validation) → 401/403 → 403 DENIED → 404 → 409/400/404.
@@ -100,7 +105,7 @@ pub async fn create_robot(
         creator_type,
         creator_ref,
     })?;
-    let location = format!("{}/api/v2.0/robots/{}", scope.base, created.id);
+    let location = format!("/api/v2.0/robots/{}", created.id);
     let mut response = json(StatusCode::CREATED, &created);
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
@@ -115,9 +120,9 @@ pub async fn get_robot_by_id(
     caller: Caller,
 ) -> Result<Response> {
     caller.require_authenticated()?;
-    let robot = scope.store.robot(id)?;
-    caller.require_robot(&scope.store, &robot, "read")?;
-    Ok(json(StatusCode::OK, &scope.store.robot_view(&robot)))
+    let (project_id, body) = scope.store.robot_json(id)?;
+    caller.require_robot_in(&scope.store, project_id, "read")?;
+    Ok(json_body(StatusCode::OK, body))
 }
 
 /// `PUT /robots/{robot_id}`: 422 → 401 → 404 → 403 DENIED (legacy) → 400 → 404/400
@@ -209,7 +214,12 @@ fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
         }
     };
     bytes.push(b'\n');
-    let mut response = (status, bytes).into_response();
+    json_body(status, bytes)
+}
+
+/// A response with an already serialised JSON body (newline included).
+fn json_body(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -495,10 +495,29 @@ async fn sessions_are_isolated_instances() {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED);
+    // Like a Harbor behind a path prefix, Location and Link carry Harbor's own paths.
+    assert_eq!(created.header("location"), Some("/api/v2.0/robots/1"));
+    app.send(
+        Method::POST,
+        &format!("{base}/api/v2.0/robots"),
+        Some(ADMIN),
+        Some(system_robot("ops2")),
+    )
+    .await;
+    let paged = app
+        .get(&format!("{base}/api/v2.0/robots?page_size=1"), ADMIN)
+        .await;
     assert_eq!(
-        created.header("location"),
-        Some(format!("{base}/api/v2.0/robots/1").as_str())
+        paged.header("link"),
+        Some("</api/v2.0/robots?page=2&page_size=1>; rel=\"next\"")
     );
+    app.send(
+        Method::DELETE,
+        &format!("{base}/api/v2.0/robots/2"),
+        Some(ADMIN),
+        None,
+    )
+    .await;
     assert_eq!(app.store.robot_count(), 0, "the main instance is untouched");
     let listed = app.get(&format!("{base}/api/v2.0/robots"), ADMIN).await;
     assert_eq!(listed.header("x-total-count"), Some("1"));
@@ -524,7 +543,7 @@ async fn sessions_are_isolated_instances() {
     let journal = control(&app, Method::GET, &format!("{base}/_mock/journal"), None)
         .await
         .json();
-    assert_eq!(journal.as_array().unwrap().len(), 2);
+    assert_eq!(journal.as_array().unwrap().len(), 5);
     assert_eq!(
         control(&app, Method::GET, "/_mock/journal", None)
             .await

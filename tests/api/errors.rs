@@ -182,3 +182,51 @@ async fn error_messages_escape_html_like_go() {
         reply.text
     );
 }
+
+#[tokio::test]
+async fn a_body_media_type_is_checked_first_on_every_operation() {
+    // Arrange: one robot, so DELETE and GET would otherwise succeed.
+    let app = TestApp::new();
+    let id = app.create(system_robot("ops")).await["id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/v2.0/robots/{id}");
+    let text_body = |method: Method, uri: &str| {
+        request(method, uri)
+            .header("content-type", "text/plain")
+            .header("content-length", "2")
+            .body(Body::from("{}"))
+            .unwrap()
+    };
+    let unsupported = "validation failure list:\nunsupported media type \"text/plain\", only [application/json] are allowed";
+
+    // Act + Assert: go-openapi rejects a non-JSON body before looking at Accept or parameters,
+    // whatever the operation.
+    for req in [
+        text_body(Method::GET, "/api/v2.0/robots"),
+        text_body(Method::GET, &uri),
+        text_body(Method::DELETE, &uri),
+        text_body(Method::DELETE, "/api/v2.0/robots/abc"),
+        {
+            let mut req = text_body(Method::PUT, "/api/v2.0/robots/abc");
+            req.headers_mut()
+                .insert("accept", "text/html".parse().unwrap());
+            req
+        },
+    ] {
+        let what = format!("{} {}", req.method(), req.uri());
+        let reply = app.raw(req).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        reply.assert_error(422, "UNPROCESSABLE_ENTITY", unsupported);
+    }
+
+    // A JSON body on DELETE is ignored (harbor-api-client sends `{}` with every DELETE).
+    let req = request(Method::DELETE, &uri)
+        .header("content-type", "application/json")
+        .header("content-length", "2")
+        .body(Body::from("{}"))
+        .unwrap();
+    let reply = app.raw(req).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.text, "");
+}
