@@ -1,0 +1,466 @@
+#!/usr/bin/env python3
+"""The measurements behind scripts/bench.sh (which installs wrk and builds both servers first).
+
+    bench.py --mock BIN --ceiling BIN --work DIR [--smoke] [--markdown FILE]
+
+Every server is started here on 127.0.0.1 port 0 and stopped here; every load run is bounded
+by wrk's -d. Prints the table (figure, harbor-mock, ceiling or reference, ratio, target,
+pass/fail); --markdown also writes it as a Markdown table. Smoke mode runs each step briefly on
+small stores and never fails on a missed target, only on a broken step.
+"""
+
+import argparse
+import base64
+import http.client
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GEN = os.path.join(ROOT, "scripts", "gen-fixtures.py")
+DEFAULT_FIXTURES = os.path.join(ROOT, "fixtures", "default.json")
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+ADMIN = basic("admin", "Harbor12345")
+ROBOT = basic("robot$bench", "Bench-Secret-1")
+LIST_PATH = "/api/v2.0/robots?q=name%3D~ci&sort=-creation_time"
+LISTENING = re.compile(r"listening on http://([0-9.]+:[0-9]+)")
+
+
+class Server:
+    """A server process whose log goes to a file; `addr` once it printed its listening line."""
+
+    def __init__(self, argv, log_path, timeout=60.0):
+        self.log_path = log_path
+        self.log = open(log_path, "wb")
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, cwd=ROOT)
+        self.addr = None
+        deadline = self.t0 + timeout
+        with open(log_path, "rb") as f:
+            buf = b""
+            while self.addr is None:
+                chunk = f.read()
+                if chunk:
+                    buf += chunk
+                    m = LISTENING.search(buf.decode("utf-8", "replace"))
+                    if m:
+                        self.addr = m.group(1)
+                        break
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{argv[0]} exited: {buf.decode('utf-8', 'replace')}")
+                if time.perf_counter() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"{argv[0]} did not start within {timeout}s")
+                time.sleep(0.0005)
+        self.ready_s = time.perf_counter() - self.t0
+
+    def url(self, path=""):
+        return f"http://{self.addr}{path}"
+
+    def rss_kib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def request(self, method, path, auth=ADMIN, body=None, timeout=30):
+        host, port = self.addr.split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+        headers = {"Authorization": auth}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, dict(resp.getheaders()), data
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        try:
+            os.remove(self.log_path)
+        except OSError:
+            pass
+
+
+def mock_argv(args, fixtures):
+    return [args.mock, "--listen", "127.0.0.1:0", "--fixtures", fixtures, "--seed", "1"]
+
+
+def ceiling_argv(args):
+    return [args.ceiling, "--listen", "127.0.0.1:0"]
+
+
+def parse_duration_ms(text):
+    m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", text)
+    if not m:
+        raise ValueError(text)
+    value, unit = float(m.group(1)), m.group(2)
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url, conns, secs, auth=ADMIN, script=None, script_args=(), threads=None):
+    """Runs wrk; returns requests/s, latency percentiles (ms) and the non-2xx/3xx count."""
+    threads = threads or min(2, conns)
+    argv = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{secs}s", "--latency", "--timeout", "5s"]
+    if auth:
+        argv += ["-H", f"Authorization: {auth}"]
+    if script:
+        argv += ["-s", script]
+    argv.append(url)
+    if script_args:
+        argv += ["--", *script_args]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 60)
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed: {out.stderr}{out.stdout}")
+    text = out.stdout
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1))
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    lat = {}
+    for pct, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M):
+        lat[int(pct)] = parse_duration_ms(value)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors = re.search(r"Socket errors: (.*)", text)
+    return {
+        "rps": rps,
+        "total": total,
+        "lat": lat,
+        "non2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+class Table:
+    def __init__(self, smoke):
+        self.rows = []
+        self.smoke = smoke
+
+    def add(self, figure, mock, reference, ratio, target, ok, fmt="{:.0f}"):
+        def show(v):
+            if v is None:
+                return "-"
+            return fmt.format(v) if isinstance(v, (int, float)) else str(v)
+
+        self.rows.append([figure, show(mock), show(reference),
+                          "-" if ratio is None else f"{ratio:.2f}", target,
+                          "PASS" if ok else "FAIL"])
+        print(f"  {figure}: {self.rows[-1][1:]}", flush=True)
+
+    HEAD = ["figure", "harbor-mock", "ceiling / reference", "ratio", "target", "result"]
+
+    def text(self):
+        rows = [self.HEAD] + self.rows
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEAD))]
+        lines = []
+        for n, r in enumerate(rows):
+            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def markdown(self):
+        out = ["| " + " | ".join(self.HEAD) + " |",
+               "|" + "|".join("---" for _ in self.HEAD) + "|"]
+        for r in self.rows:
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
+        return "\n".join(out)
+
+    def failures(self):
+        return [r[0] for r in self.rows if r[5] == "FAIL"]
+
+
+def fixtures(args, n, hashed):
+    """A generated fixtures file with n robots, made once and kept under the work dir."""
+    name = f"robots-{n}{'-hashed' if hashed else ''}.json"
+    path = os.path.join(args.work, name)
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(GEN):
+        t0 = time.perf_counter()
+        tmp = path + ".tmp"
+        subprocess.run([sys.executable, GEN, str(n), tmp] + (["--hashed"] if hashed else []),
+                       check=True)
+        os.replace(tmp, path)
+        print(f"  generated {name} in {time.perf_counter() - t0:.1f}s", flush=True)
+    return path
+
+
+def log_path(args, name):
+    return os.path.join(args.work, f"{name}.log")
+
+
+def check(cond, message):
+    if not cond:
+        raise RuntimeError(message)
+
+
+def startup(args, table):
+    """Exec → first 200 on GET /api/v2.0/robots with the default fixtures, and VmRSS then."""
+    times, rss = [], []
+    for _ in range(args.startup_runs):
+        server = Server(mock_argv(args, DEFAULT_FIXTURES), log_path(args, "startup"))
+        try:
+            host, port = server.addr.split(":")
+            while True:
+                try:
+                    conn = http.client.HTTPConnection(host, int(port), timeout=5)
+                    conn.request("GET", "/api/v2.0/robots", headers={"Authorization": ADMIN})
+                    status = conn.getresponse().status
+                    conn.close()
+                    if status == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.0005)
+            times.append((time.perf_counter() - server.t0) * 1000)
+            rss.append(server.rss_kib() / 1024)
+        finally:
+            server.stop()
+    t, r = statistics.median(times), statistics.median(rss)
+    table.add("startup: exec to first 200, median ms", t, None, None, "< 20 ms", t < 20,
+              fmt="{:.1f}")
+    table.add("startup: RSS at first 200, MiB", r, None, None, "< 10 MiB", r < 10, fmt="{:.1f}")
+    return r
+
+
+def throughput(args, table, store_1k, store_10k):
+    secs, c = args.secs, 4
+    post_script = os.path.join(HERE, "post-unique.lua")
+    results = {}
+
+    ceiling = Server(ceiling_argv(args), log_path(args, "ceiling"))
+    try:
+        results["ceiling_get"] = wrk(ceiling.url("/api/v2.0/robots/1"), c, secs)
+        results["ceiling_post"] = wrk(ceiling.url("/api/v2.0/robots"), c, secs,
+                                      script=post_script, script_args=("ceiling",))
+        results["ceiling_p99"] = wrk(ceiling.url("/api/v2.0/robots/1"), 64, secs)
+    finally:
+        ceiling.stop()
+    check(results["ceiling_get"]["non2xx"] == 0, "ceiling answered non-2xx")
+
+    mock = Server(mock_argv(args, store_1k), log_path(args, "mock-1k"))
+    try:
+        check(mock.request("GET", "/api/v2.0/robots/1")[0] == 200, "GET /robots/1 as admin")
+        check(mock.request("GET", "/api/v2.0/robots/1", auth=ROBOT)[0] == 200,
+              "GET /robots/1 as robot")
+        url = mock.url(f"/api/v2.0/robots/{args.n_small // 2}")
+        results["get"] = wrk(url, c, secs)
+        results["get_robot"] = wrk(mock.url("/api/v2.0/robots/1"), c, secs, auth=ROBOT)
+        results["get_admin_1"] = wrk(mock.url("/api/v2.0/robots/1"), c, secs)
+        results["p99"] = wrk(url, 64, secs)
+    finally:
+        mock.stop()
+
+    mock = Server(mock_argv(args, store_10k), log_path(args, "mock-10k"))
+    try:
+        status, headers, _ = mock.request("GET", LIST_PATH)
+        check(status == 200, f"list answered {status}")
+        results["list"] = wrk(mock.url(LIST_PATH), c, secs)
+    finally:
+        mock.stop()
+
+    mock = Server(mock_argv(args, DEFAULT_FIXTURES), log_path(args, "mock-post"))
+    try:
+        results["post"] = wrk(mock.url("/api/v2.0/robots"), c, secs, script=post_script,
+                              script_args=("run", ))
+    finally:
+        mock.stop()
+    for key in ("get", "get_robot", "get_admin_1", "list", "p99"):
+        check(results[key]["non2xx"] == 0, f"{key}: {results[key]['non2xx']} non-2xx answers")
+    check(results["post"]["non2xx"] == 0, f"post: {results['post']['non2xx']} non-2xx")
+
+    cg, cp = results["ceiling_get"]["rps"], results["ceiling_post"]["rps"]
+    row = lambda name, key, ref, target: table.add(
+        name, results[key]["rps"], ref, results[key]["rps"] / ref, f">= {target}",
+        results[key]["rps"] / ref >= target)
+    row("GET /robots/{id}, req/s (1k store)", "get", cg, 0.7)
+    row("GET /robots (10k store, q=name=~ci, sort=-creation_time), req/s", "list", cg, 0.4)
+    row("POST /robots (unique names), req/s", "post", cp, 0.4)
+    ra, rr = results["get_admin_1"]["rps"], results["get_robot"]["rps"]
+    table.add("GET /robots/{id} as robot / as admin, req/s", rr, ra, rr / ra, ">= 0.9",
+              rr / ra >= 0.9)
+    p99, cp99 = results["p99"]["lat"][99], results["ceiling_p99"]["lat"][99]
+    table.add("GET /robots/{id} p99 at 64 connections, ms", p99, cp99, None, "< 5 ms", p99 < 5,
+              fmt="{:.2f}")
+    return results
+
+
+def settled_rss_mib(server, limit_s=20.0):
+    """VmRSS once it stops moving (a large load frees its parsed fixtures in the background)."""
+    last = server.rss_kib()
+    deadline = time.perf_counter() + limit_s
+    while time.perf_counter() < deadline:
+        time.sleep(0.5)
+        now = server.rss_kib()
+        if abs(now - last) < 1024:
+            return now / 1024
+        last = now
+    return last / 1024
+
+
+POST_ONE = ('{"name":"cold-%d","duration":30,"level":"project","permissions":[{"kind":"project",'
+            '"namespace":"library","access":[{"resource":"repository","action":"pull"}]}]}')
+
+
+def cold_list_ms(server, runs):
+    """Median time of the list when every run follows a change (no cached result to reuse)."""
+    times = []
+    for i in range(runs):
+        status = server.request("POST", "/api/v2.0/robots", body=POST_ONE % i)[0]
+        check(status == 201, f"POST before a cold list answered {status}")
+        t0 = time.perf_counter()
+        status = server.request("GET", LIST_PATH)[0]
+        times.append((time.perf_counter() - t0) * 1000)
+        check(status == 200, f"cold list answered {status}")
+    return statistics.median(times)
+
+
+def scale(args, table, get_1k_rps, rss_empty_mib):
+    n = args.n_large
+    hashed = fixtures(args, n, True)
+    plain = fixtures(args, n, False)
+    label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
+
+    server = Server(mock_argv(args, plain), log_path(args, "scale-plain"), timeout=120)
+    plain_s = server.ready_s
+    server.stop()
+    table.add(f"load {label} robots from fixtures, plaintext secrets (exec to ready), s",
+              plain_s, None, None, "< 5 s", plain_s < 5, fmt="{:.2f}")
+
+    # A state file holds the dump form; load it through --state-file (a symlink, so that a
+    # write could never replace the generated file).
+    state = os.path.join(args.work, f"state-{n}.json")
+    if not os.path.islink(state):
+        if os.path.lexists(state):
+            os.remove(state)
+        os.symlink(os.path.basename(hashed), state)
+    server = Server(mock_argv(args, DEFAULT_FIXTURES) + ["--state-file", state],
+                    log_path(args, "scale-state"), timeout=120)
+    state_s = server.ready_s
+    server.stop()
+    table.add(f"load {label} robots from a state file (exec to ready), s", state_s, None, None,
+              "< 5 s", state_s < 5, fmt="{:.2f}")
+
+    server = Server(mock_argv(args, hashed), log_path(args, "scale-hashed"), timeout=120)
+    try:
+        load_s = server.ready_s
+        table.add(f"load {label} robots from fixtures, secret_hash + salt (exec to ready), s",
+                  load_s, None, None, "< 5 s", load_s < 5, fmt="{:.2f}")
+        check(server.request("GET", "/api/v2.0/robots/1")[0] == 200, "GET at scale")
+        rss_mib = settled_rss_mib(server)
+        per_robot = (rss_mib - rss_empty_mib) * 1024 * 1024 / n
+        table.add(f"memory per robot at {label}: (settled RSS {rss_mib:.0f} MiB - empty) / n, B",
+                  per_robot, None, None, "< 2048 B", per_robot < 2048)
+        get = wrk(server.url(f"/api/v2.0/robots/{n // 2}"), 4, args.secs)
+        ratio = get["rps"] / get_1k_rps
+        table.add(f"GET /robots/{{id}} at {label} / at 1k, req/s", get["rps"], get_1k_rps, ratio,
+                  ">= 0.9", ratio >= 0.9)
+        cold = cold_list_ms(server, args.cold_runs)
+        table.add(f"GET /robots filtered+sorted page at {label}, after a change, median ms",
+                  cold, None, None, "< 150 ms", cold < 150, fmt="{:.1f}")
+        warm = wrk(server.url(LIST_PATH), 1, max(args.secs // 2, 1), threads=1)["lat"][50]
+        table.add(f"  same page repeated (cached result), median ms", warm, None, None,
+                  "(info)", True, fmt="{:.2f}")
+    finally:
+        server.stop()
+    return per_robot
+
+
+def count_project_robots(server):
+    _, headers, _ = server.request("GET", "/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D1"
+                                   "&page_size=1")
+    return int({k.lower(): v for k, v in headers.items()}["x-total-count"])
+
+
+def flat_memory(args, table, store_10k, per_robot):
+    server = Server(mock_argv(args, store_10k), log_path(args, "flat"))
+    try:
+        time.sleep(0.2)
+        ready_mib = server.rss_kib() / 1024
+        before = count_project_robots(server)
+        secs = args.flat_secs
+        proc = subprocess.Popen(
+            ["wrk", "-t2", "-c4", f"-d{secs}s", "--timeout", "5s",
+             "-s", os.path.join(HERE, "mixed.lua"), server.url("/"), "--",
+             "mixed", ADMIN, ROBOT, str(args.n_small_10k)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        peak = ready_mib
+        while proc.poll() is None:
+            peak = max(peak, server.rss_kib() / 1024)
+            time.sleep(0.5)
+        out = proc.stdout.read()
+        check(proc.returncode == 0, f"mixed wrk failed: {out}")
+        after_mib = server.rss_kib() / 1024
+        created = count_project_robots(server) - before
+        allowed = 2 * ready_mib + created * per_robot / (1024 * 1024)
+        total = re.search(r"(\d+) requests in", out).group(1)
+        table.add(f"RSS after {secs}s mixed load ({total} requests, {created} robots created), "
+                  f"MiB (ready {ready_mib:.1f}, peak {peak:.1f})",
+                  after_mib, allowed, after_mib / allowed, "<= 2 x ready + robots",
+                  after_mib <= allowed, fmt="{:.1f}")
+    finally:
+        server.stop()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--mock", required=True)
+    p.add_argument("--ceiling", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--smoke", action="store_true")
+    p.add_argument("--markdown")
+    args = p.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    if args.smoke:
+        args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 3, 1, 2, 3
+        args.n_large = 20_000
+    else:
+        args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 21, 10, 60, 9
+        args.n_large = 1_000_000
+    args.n_small, args.n_small_10k = 1000, 10_000
+
+    table = Table(args.smoke)
+    print("== startup", flush=True)
+    rss_empty = startup(args, table)
+    store_1k = fixtures(args, 1000, True)
+    store_10k = fixtures(args, 10_000, True)
+    print("== throughput (4 connections, keep-alive)", flush=True)
+    results = throughput(args, table, store_1k, store_10k)
+    print("== scale", flush=True)
+    per_robot = scale(args, table, results["get"]["rps"], rss_empty)
+    print("== memory under mixed load", flush=True)
+    flat_memory(args, table, store_10k, per_robot)
+
+    print()
+    print(table.text())
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(table.markdown() + "\n")
+    failed = table.failures()
+    print()
+    if args.smoke:
+        print(f"smoke: every step ran ({len(table.rows)} figures; targets not asserted)")
+        return 0
+    print(f"{len(table.rows) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
