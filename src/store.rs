@@ -254,10 +254,11 @@ const LIST_CACHE_IDS: usize = 1 << 20;
 /// partial sort instead of a full one).
 const LIST_CACHE_MAX_HITS: usize = 100_000;
 
-/// The full, sorted result of recent list queries (robot ids), keyed by compiled filter and
-/// sort, each valid for the store generation it was computed at. Repeating a query on an
-/// unchanged store then costs a page lookup instead of a scan of every robot. Bounded in
-/// entries and in ids, so memory stays flat whatever the queries.
+/// The full, sorted result of recent list queries (robot ids) and the bodies of a few of their
+/// pages, keyed by compiled filter and sort, each valid for the store generation it was
+/// computed at (every change starts a new one). Repeating a query on an unchanged store then
+/// costs a lookup instead of a scan of every robot. Bounded in entries, ids and pages, so
+/// memory stays flat whatever the queries.
 #[derive(Default)]
 struct ListCache {
     entries: VecDeque<CachedList>,
@@ -269,8 +270,11 @@ struct CachedList {
     generation: u64,
     ids: Arc<[i64]>,
     /// Bodies of recently served pages, by `[start, end)` window.
-    pages: VecDeque<((usize, usize), Arc<[u8]>)>,
+    pages: VecDeque<CachedPage>,
 }
+
+/// A page's `[start, end)` window and its body.
+type CachedPage = ((usize, usize), Arc<[u8]>);
 
 /// Page bodies kept per cached list, at most.
 const LIST_CACHE_PAGES: usize = 4;
