@@ -79,8 +79,8 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
                 .load(&saved)
                 .map_err(|entry| fixtures::locate(&entry, &text, &shown))?;
             source = format!("state file {shown}");
-            drop(saved);
-            crate::store::release_freed_memory();
+            let large = saved.robots.len() >= crate::store::LARGE_FIXTURES;
+            crate::store::free_later(saved, large);
         }
         state
             .store()

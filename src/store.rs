@@ -205,7 +205,7 @@ impl std::hash::Hasher for Fnv {
 }
 
 /// Fixtures with at least this many robots are freed on another thread.
-const LARGE_FIXTURES: usize = 10_000;
+pub const LARGE_FIXTURES: usize = 10_000;
 
 /// What [`Store::reset`] returns to: the fixtures as given, or the JSON text they were parsed
 /// from, which for a large file takes a third of the memory of the parsed form and is only
@@ -215,9 +215,9 @@ enum Initial {
     Source(String),
 }
 
-/// Frees `value`, on another thread when it is large (a million parsed robots take a second
-/// to free), then hands the freed memory back to the kernel.
-fn free_later<T: Send + 'static>(value: T, large: bool) {
+/// Frees `value` on another thread when it is large (a million parsed robots take a second to
+/// free), then hands the freed memory back to the kernel.
+pub fn free_later<T: Send + 'static>(value: T, large: bool) {
     if !large {
         return;
     }
@@ -275,6 +275,9 @@ struct CachedList {
 
 /// A page's `[start, end)` window and its body.
 type CachedPage = ((usize, usize), Arc<[u8]>);
+
+/// Stores with at least this many robots are scanned on two threads when a list is not cached.
+const PARALLEL_SCAN: usize = 100_000;
 
 /// Page bodies kept per cached list, at most.
 const LIST_CACHE_PAGES: usize = 4;
@@ -529,11 +532,8 @@ impl Store {
                 body,
             };
         }
-        let mut hits: Vec<&RobotRecord> = inner
-            .robots
-            .values()
-            .filter(|r| project_id.is_none_or(|p| r.project_id == p) && filter.matches(r))
-            .collect();
+        let parallel = inner.robots.len() >= PARALLEL_SCAN;
+        let mut hits = inner.matching(filter, project_id, parallel);
         let total = hits.len();
         if total > LIST_CACHE_MAX_HITS {
             let everything = CompiledFilter::default();
@@ -773,6 +773,42 @@ impl Inner {
     /// Every stored robot in id order.
     pub fn robots(&self) -> impl Iterator<Item = &RobotRecord> {
         self.robots.values()
+    }
+
+    /// The robots matching `filter` (and belonging to `project_id` when given), in id order;
+    /// with `parallel`, the two halves of the id range are scanned on two threads.
+    fn matching<'a>(
+        &'a self,
+        filter: &CompiledFilter,
+        project_id: Option<i64>,
+        parallel: bool,
+    ) -> Vec<&'a RobotRecord> {
+        use std::ops::Bound;
+        let scan = |from: Bound<i64>, to: Bound<i64>| -> Vec<&'a RobotRecord> {
+            self.robots
+                .range((from, to))
+                .map(|(_, r)| r)
+                .filter(|r| project_id.is_none_or(|p| r.project_id == p) && filter.matches(r))
+                .collect()
+        };
+        let (Some(first), Some(last)) = (self.robots.keys().next(), self.robots.keys().next_back())
+        else {
+            return Vec::new();
+        };
+        if !parallel || first == last {
+            return scan(Bound::Unbounded, Bound::Unbounded);
+        }
+        let mid = first + (last - first) / 2;
+        std::thread::scope(|scope| {
+            let upper = std::thread::Builder::new()
+                .spawn_scoped(scope, || scan(Bound::Excluded(mid), Bound::Unbounded));
+            let mut hits = scan(Bound::Unbounded, Bound::Included(mid));
+            match upper.map(|handle| handle.join()) {
+                Ok(Ok(rest)) => hits.extend(rest),
+                _ => hits.extend(scan(Bound::Excluded(mid), Bound::Unbounded)),
+            }
+            hits
+        })
     }
 
     fn project_by_name(&self, name: &str) -> Result<Project, StoreError> {
@@ -1410,6 +1446,17 @@ mod tests {
         };
         check("name=~ci", "-name");
         check("", "id");
+        let inner = store.read();
+        for q in ["", "name=~ci", "name=~zz"] {
+            let filter = compile(&parse_q(q).unwrap()).unwrap();
+            let ids = |v: Vec<&RobotRecord>| v.iter().map(|r| r.id).collect::<Vec<_>>();
+            assert_eq!(
+                ids(inner.matching(&filter, Some(1), true)),
+                ids(inner.matching(&filter, Some(1), false)),
+                "{q}"
+            );
+        }
+        drop(inner);
         check("name=~ci", "-name"); // now from the cache
         let id = store.create_robot(project_robot("ci-d")).unwrap().id;
         check("name=~ci", "-name");
