@@ -557,15 +557,6 @@ impl Store {
         json_line(&views)
     }
 
-    /// Wire views of a page of records, under one read lock.
-    pub fn views<'a>(
-        &self,
-        inner: &Inner,
-        records: impl Iterator<Item = &'a RobotRecord>,
-    ) -> Vec<Robot> {
-        records.map(|r| inner.view(r, &self.prefix)).collect()
-    }
-
     /// Creates a robot. The id is used up even when the insert then fails, as in Harbor.
     pub fn create_robot(&self, new: NewRobot) -> Result<RobotCreated, StoreError> {
         let now_ms = self.clock.now_millis();
@@ -952,8 +943,7 @@ impl Inner {
         if self.project_names.contains_key(&p.name) {
             return Err(format!("duplicate project name {:?}", p.name));
         }
-        let id =
-            p.id.unwrap_or_else(|| self.projects.keys().next_back().copied().unwrap_or(0) + 1);
+        let id = p.id.unwrap_or_else(|| next_key(&self.projects));
         if id <= 0 || self.projects.contains_key(&id) {
             return Err(format!("project id {id} is not positive or already used"));
         }
@@ -973,8 +963,7 @@ impl Inner {
         if self.user_names.contains_key(&u.username) {
             return Err(format!("duplicate username {:?}", u.username));
         }
-        let id =
-            u.id.unwrap_or_else(|| self.users.keys().next_back().copied().unwrap_or(0) + 1);
+        let id = u.id.unwrap_or_else(|| next_key(&self.users));
         if id <= 0 || self.users.contains_key(&id) {
             return Err(format!("user id {id} is not positive or already used"));
         }
@@ -1205,6 +1194,11 @@ impl Inner {
             next_robot_id: Some(self.next_robot_id),
         }
     }
+}
+
+/// One past the highest id in `map` (1 for an empty map): the id of an entry given without one.
+fn next_key<V>(map: &BTreeMap<i64, V>) -> i64 {
+    map.keys().next_back().copied().unwrap_or(0) + 1
 }
 
 #[cfg(test)]
