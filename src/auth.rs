@@ -14,18 +14,29 @@ use crate::model::{Permission, RobotRecord};
 use crate::rbac::{Target, robot_allows};
 use crate::store::{Caller, Store};
 
-/// Basic-auth credentials.
+/// Basic-auth credentials: the decoded `user:password`, split at the first colon. One buffer
+/// rather than two strings, because every API request parses them.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    pub username: String,
-    pub password: String,
+    decoded: String,
+    colon: usize,
+}
+
+impl Credentials {
+    pub fn username(&self) -> &str {
+        &self.decoded[..self.colon]
+    }
+
+    pub fn password(&self) -> &str {
+        &self.decoded[self.colon + 1..]
+    }
 }
 
 // The password must never reach a log line.
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
-            .field("username", &self.username)
+            .field("username", &self.username())
             .field("password", &"<redacted>")
             .finish()
     }
@@ -61,17 +72,14 @@ pub fn parse_basic(headers: &HeaderMap) -> Result<Credentials, AuthError> {
         .decode(encoded.trim())
         .map_err(|_| AuthError::BadBase64)?;
     let decoded = String::from_utf8(decoded).map_err(|_| AuthError::NotUtf8)?;
-    let (username, password) = decoded.split_once(':').ok_or(AuthError::NoColon)?;
-    Ok(Credentials {
-        username: username.to_string(),
-        password: password.to_string(),
-    })
+    let colon = decoded.find(':').ok_or(AuthError::NoColon)?;
+    Ok(Credentials { decoded, colon })
 }
 
 /// Resolves the caller of a request against `store`.
 pub fn resolve(store: &Store, headers: &HeaderMap) -> Caller {
     match parse_basic(headers) {
-        Ok(c) => store.authenticate(&c.username, &c.password),
+        Ok(c) => store.authenticate(c.username(), c.password()),
         Err(_) => Caller::Anonymous,
     }
 }
@@ -238,11 +246,12 @@ mod tests {
     #[test]
     fn parse_basic_table() {
         let ok = parse_basic(&headers(b"Basic YWRtaW46SGFyYm9yMTIzNDU=")).unwrap();
-        assert_eq!(ok.username, "admin");
-        assert_eq!(ok.password, "Harbor12345");
+        assert_eq!(ok.username(), "admin");
+        assert_eq!(ok.password(), "Harbor12345");
         let colon_in_password = parse_basic(&headers(b"basic dTpwOnE=")).unwrap();
         assert_eq!(
-            colon_in_password.password, "p:q",
+            colon_in_password.password(),
+            "p:q",
             "split at the first colon"
         );
         let cases: [(&[u8], AuthError); 5] = [
@@ -265,10 +274,8 @@ mod tests {
 
     #[test]
     fn credentials_debug_hides_the_password() {
-        let c = Credentials {
-            username: "u".into(),
-            password: "Secret123".into(),
-        };
+        let c = parse_basic(&headers(b"Basic dTpTZWNyZXQxMjM=")).unwrap();
+        assert_eq!(c.password(), "Secret123");
         assert!(!format!("{c:?}").contains("Secret123"));
     }
 }

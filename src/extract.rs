@@ -41,17 +41,14 @@ impl FromRequestParts<AppState> for Scope {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
+    /// [`crate::Front`] resolves the caller of every API request (the journal names it), so
+    /// this takes that one; resolving here is only for a router called without it.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(caller) = parts.extensions.get::<Caller>() {
-            return Ok(caller.clone());
+        if let Some(caller) = parts.extensions.remove::<Caller>() {
+            return Ok(caller);
         }
         let scope = Scope::from_request_parts(parts, state).await?;
-        let caller = crate::auth::resolve(&scope.store, &parts.headers);
-        if let Some(slot) = parts.extensions.get::<crate::journal::CallerSlot>() {
-            slot.set(caller.username());
-        }
-        parts.extensions.insert(caller.clone());
-        Ok(caller)
+        Ok(crate::auth::resolve(&scope.store, &parts.headers))
     }
 }
 

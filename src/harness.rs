@@ -114,9 +114,9 @@ impl MockHarborBuilder {
             .map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (tx, rx) = oneshot::channel::<()>();
-        let router = app(state.clone());
+        let service = app(state.clone());
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
+            let _ = axum::serve(listener, service)
                 .with_graceful_shutdown(async {
                     let _ = rx.await;
                 })

@@ -1,13 +1,17 @@
 //! The request journal: the last N Harbor API requests, for tests to assert what their client
-//! sent. A bounded ring, so memory stays flat however long the server runs; credentials are
-//! redacted before an entry is stored.
+//! sent. A bounded ring, so memory stays flat however long the server runs. Entries are kept
+//! as raw parts and formatted when read, so recording costs a request a few copies; credentials
+//! are redacted on the way out and never leave the ring unredacted.
 
-use axum::http::HeaderMap;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Method};
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
-/// One recorded request.
+use crate::model::format_millis;
+
+/// One recorded request, as the control API shows it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Entry {
     /// Position in the journal's history, counting from 1 (survives eviction).
@@ -26,17 +30,56 @@ pub struct Entry {
     pub headers: BTreeMap<String, String>,
 }
 
-/// Where the handler leaves the resolved caller's name for the journal entry.
-#[derive(Clone, Debug, Default)]
-pub struct CallerSlot(std::sync::Arc<Mutex<Option<String>>>);
+/// A request as the journal keeps it.
+#[derive(Debug)]
+pub struct Record {
+    /// The mock clock's time when the request arrived, in milliseconds.
+    pub time_ms: i64,
+    pub method: Method,
+    pub path: String,
+    pub query: String,
+    pub request_id: String,
+    pub status: u16,
+    pub caller: String,
+    /// Copied out of the request, so an entry never holds on to a connection's read buffer.
+    pub headers: Vec<(HeaderName, Box<[u8]>)>,
+}
 
-impl CallerSlot {
-    pub fn set(&self, name: &str) {
-        *self.0.lock() = Some(name.to_string());
+impl Record {
+    /// The parts of `req` the journal keeps; `status` and `caller` are filled in later.
+    pub fn of(req: &Request, time_ms: i64, request_id: &HeaderValue) -> Record {
+        Record {
+            time_ms,
+            method: req.method().clone(),
+            path: req.uri().path().to_string(),
+            query: req.uri().query().unwrap_or_default().to_string(),
+            request_id: String::from_utf8_lossy(request_id.as_bytes()).into_owned(),
+            status: 0,
+            caller: String::new(),
+            headers: req
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.clone(), value.as_bytes().into()))
+                .collect(),
+        }
     }
 
-    pub fn get(&self) -> Option<String> {
-        self.0.lock().clone()
+    fn entry(&self, seq: u64) -> Entry {
+        Entry {
+            seq,
+            time: format_millis(self.time_ms),
+            method: self.method.to_string(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            request_id: self.request_id.clone(),
+            status: self.status,
+            caller: self.caller.clone(),
+            headers: redact(
+                self.headers
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), &value[..])),
+            ),
+        }
     }
 }
 
@@ -60,7 +103,7 @@ pub struct Journal {
 struct Ring {
     capacity: usize,
     next_seq: u64,
-    entries: VecDeque<Entry>,
+    entries: VecDeque<(u64, Record)>,
 }
 
 impl Journal {
@@ -75,18 +118,23 @@ impl Journal {
         }
     }
 
-    /// Appends an entry, evicting the oldest when full. `seq` is assigned here.
-    pub fn record(&self, mut entry: Entry) {
+    /// Appends a request, evicting the oldest when full; its `seq` is assigned here.
+    pub fn record(&self, record: Record) {
         let mut ring = self.inner.lock();
-        entry.seq = ring.next_seq;
+        let seq = ring.next_seq;
         ring.next_seq += 1;
         if ring.capacity == 0 {
             return;
         }
-        if ring.entries.len() == ring.capacity {
-            ring.entries.pop_front();
-        }
-        ring.entries.push_back(entry);
+        // The evicted record is freed after the lock is released.
+        let evicted = if ring.entries.len() == ring.capacity {
+            ring.entries.pop_front()
+        } else {
+            None
+        };
+        ring.entries.push_back((seq, record));
+        drop(ring);
+        drop(evicted);
     }
 
     /// Entries matching `filter`, oldest first.
@@ -94,15 +142,15 @@ impl Journal {
         let ring = self.inner.lock();
         ring.entries
             .iter()
-            .filter(|e| {
+            .filter(|(_, r)| {
                 filter
                     .method
                     .as_ref()
-                    .is_none_or(|m| m.eq_ignore_ascii_case(&e.method))
-                    && filter.path.as_ref().is_none_or(|p| glob_match(p, &e.path))
-                    && filter.status.is_none_or(|s| s == e.status)
+                    .is_none_or(|m| m.eq_ignore_ascii_case(r.method.as_str()))
+                    && filter.path.as_ref().is_none_or(|p| glob_match(p, &r.path))
+                    && filter.status.is_none_or(|s| s == r.status)
             })
-            .cloned()
+            .map(|(seq, r)| r.entry(*seq))
             .collect()
     }
 
@@ -134,15 +182,14 @@ const SECRET_HEADERS: &[&str] = &[
     "x-harbor-csrf-token",
 ];
 
-/// Copies headers for the journal with credentials redacted. For `Authorization` the scheme
-/// is kept (`Basic <redacted>`), so a test can still see how its client authenticated.
-pub fn redact(headers: &HeaderMap) -> BTreeMap<String, String> {
+/// Headers as the journal shows them, credentials redacted. For `Authorization` the scheme is
+/// kept (`Basic <redacted>`), so a test can still see how its client authenticated.
+pub fn redact<'a>(headers: impl Iterator<Item = (&'a str, &'a [u8])>) -> BTreeMap<String, String> {
     headers
-        .iter()
         .map(|(name, value)| {
-            let name = name.as_str().to_string();
+            let name = name.to_string();
             let shown = if SECRET_HEADERS.contains(&name.as_str()) {
-                let text = String::from_utf8_lossy(value.as_bytes());
+                let text = String::from_utf8_lossy(value);
                 match text.split_once(' ') {
                     Some((scheme, _)) if name.ends_with("authorization") => {
                         format!("{scheme} <redacted>")
@@ -150,7 +197,7 @@ pub fn redact(headers: &HeaderMap) -> BTreeMap<String, String> {
                     _ => "<redacted>".to_string(),
                 }
             } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
+                String::from_utf8_lossy(value).into_owned()
             };
             (name, shown)
         })
@@ -180,19 +227,18 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::http::HeaderMap;
 
-    fn entry(method: &str, path: &str, status: u16) -> Entry {
-        Entry {
-            seq: 0,
-            time: String::new(),
-            method: method.into(),
+    fn entry(method: &str, path: &str, status: u16) -> Record {
+        Record {
+            time_ms: 0,
+            method: method.parse().unwrap(),
             path: path.into(),
             query: String::new(),
             request_id: String::new(),
             status,
             caller: "admin".into(),
-            headers: BTreeMap::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -239,7 +285,7 @@ mod tests {
         );
         headers.insert("cookie", HeaderValue::from_static("sid=secret"));
         headers.insert("user-agent", HeaderValue::from_static("client/1"));
-        let shown = redact(&headers);
+        let shown = redact(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
         assert_eq!(shown["authorization"], "Basic <redacted>");
         assert_eq!(shown["cookie"], "<redacted>");
         assert_eq!(shown["user-agent"], "client/1");

@@ -37,9 +37,10 @@ pub mod validate;
 
 pub use harness::MockHarbor;
 pub use instance::Settings;
+pub use middleware::Front;
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state, map_response};
+use axum::http::HeaderValue;
 use parking_lot::Mutex;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -85,13 +86,15 @@ impl AppState {
     }
 
     /// A fresh UUID v4 for a request that came without `X-Request-Id`.
-    pub fn new_request_id(&self) -> String {
+    pub fn new_request_id(&self) -> HeaderValue {
         let mut bytes = [0u8; 16];
         self.ids.lock().fill_bytes(&mut bytes);
-        uuid::Builder::from_random_bytes(bytes)
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let text = uuid::Builder::from_random_bytes(bytes)
             .into_uuid()
             .hyphenated()
-            .to_string()
+            .encode_lower(&mut text);
+        HeaderValue::from_str(text).expect("a UUID is a valid header value")
     }
 
     /// Starts an isolated session holding `fixtures` (the main instance's initial fixtures
@@ -114,24 +117,14 @@ impl AppState {
     }
 }
 
-/// The whole application. Path clean-up has to run before routing, so the routes live in an
-/// inner router that the outer one reaches through its fallback.
-pub fn app(state: AppState) -> Router {
-    let inner = Router::new()
-        .nest("/api/v2.0", routes::router())
+/// The whole application: a tower service (serve it with `axum::serve(listener,
+/// app(state).into_make_service())`, or call it in-process with `tower::ServiceExt::oneshot`).
+/// Path clean-up has to run before routing, so [`Front`] does it and then calls the router.
+pub fn app(state: AppState) -> Front {
+    let routes = Router::new()
+        .merge(routes::router())
         .nest("/_mock", control::router(&state.settings))
         .fallback(middleware::not_found)
         .with_state(state.clone());
-    // `layer` wraps inside-out: the last one added runs first.
-    Router::new()
-        .fallback_service(inner)
-        .layer(from_fn_with_state(
-            state.clone(),
-            middleware::journal_and_faults,
-        ))
-        .layer(map_response(middleware::strip_allow))
-        .layer(from_fn(middleware::access_log))
-        .layer(from_fn_with_state(state.clone(), middleware::request_id))
-        .layer(from_fn_with_state(state, middleware::clean_path))
-        .layer(from_fn(middleware::check_query))
+    Front::new(state, routes)
 }

@@ -1,38 +1,28 @@
-//! The layers every request passes before routing, in Harbor's order: URL check → path
-//! clean-up (and session scoping) → request id → access log.
+//! What every request passes before routing, in Harbor's order: URL check → request id and
+//! access log → path clean-up (and session scoping) → caller, faults and journal.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, Uri};
-use axum::middleware::Next;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum::serve::{IncomingStream, Listener};
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+use tower::Service;
 
-use crate::AppState;
 use crate::error::{ApiError, error_body};
 use crate::extract::Scope;
 use crate::faults::Outcome;
 use crate::instance::Instance;
-use crate::journal::{CallerSlot, Entry, redact};
-use crate::model::format_millis;
+use crate::journal::Record;
+use crate::{AppState, auth};
 
 /// `x-request-id`, as Harbor reads and writes it.
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The request id a response was sent with, kept for logs and the journal.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
-
-/// Harbor's first middleware parses the raw query with Go's `url.ParseQuery`; a failure is a
-/// 400 sent before any request id is assigned.
-pub async fn check_query(req: Request, next: Next) -> Response {
-    if let Some(query) = req.uri().query()
-        && let Err(message) = go_parse_query(query)
-    {
-        return ApiError::BadRequest(message).into_response();
-    }
-    next.run(req).await
-}
 
 /// The error Go's `url.ParseQuery` reports for a raw query, if any.
 pub fn go_parse_query(query: &str) -> Result<(), String> {
@@ -61,10 +51,171 @@ pub fn go_parse_query(query: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Merges doubled slashes, drops a trailing slash, and routes `/sessions/<id>/…` to that
-/// session's store.
-pub async fn clean_path(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let path = req.uri().path();
+/// Everything in front of routing, as one service: Harbor's URL check, request id, access log,
+/// path clean-up and session scoping, the journal and fault rules, and go-swagger's 405
+/// headers. One service rather than a stack of layers, because each layer costs every request
+/// a boxed future and a state clone, and this runs on every request.
+#[derive(Clone)]
+pub struct Front {
+    state: AppState,
+    routes: Router,
+}
+
+impl Front {
+    pub fn new(state: AppState, routes: Router) -> Front {
+        Front { state, routes }
+    }
+
+    async fn handle(mut self, mut req: Request) -> Response {
+        // Harbor's first middleware parses the raw query with Go's `url.ParseQuery`; a failure
+        // is a 400 sent before any request id is assigned.
+        if let Some(query) = req.uri().query()
+            && let Err(message) = go_parse_query(query)
+        {
+            return ApiError::BadRequest(message).into_response();
+        }
+        let start = Instant::now();
+        let request_id = self.request_id(&mut req);
+        let method = req.method().clone();
+        let uri = req.uri().clone();
+        let mut response = match self.scope(&mut req) {
+            Err(error) => error.into_response(),
+            Ok(instance) if req.uri().path().starts_with("/api/") => {
+                self.api(instance, req, &request_id).await
+            }
+            Ok(_) => self.route(req).await,
+        };
+        // axum's method router adds an `Allow` header to 405s; go-swagger sends none.
+        if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+            response.headers_mut().remove(header::ALLOW);
+        }
+        response
+            .headers_mut()
+            .insert(X_REQUEST_ID.clone(), request_id.clone());
+        access_log(&method, uri.path(), response.status(), start, &request_id);
+        response
+    }
+
+    /// Echoes a non-empty `X-Request-Id` or makes a UUID v4 one, for the request and response.
+    fn request_id(&self, req: &mut Request) -> HeaderValue {
+        match req.headers().get(&X_REQUEST_ID) {
+            Some(v) if !v.is_empty() => v.clone(),
+            _ => {
+                let id = self.state.new_request_id();
+                req.headers_mut().insert(X_REQUEST_ID.clone(), id.clone());
+                id
+            }
+        }
+    }
+
+    /// Merges doubled slashes, drops a trailing slash, and routes `/sessions/<id>/…` to that
+    /// session's instance (the main one otherwise).
+    fn scope(&self, req: &mut Request) -> Result<Arc<Instance>, ApiError> {
+        let cleaned = clean_path(req.uri().path());
+        let path = cleaned.as_deref().unwrap_or(req.uri().path());
+        let Some(rest) = path.strip_prefix("/sessions/") else {
+            if let Some(cleaned) = cleaned {
+                set_path(req, &cleaned);
+            }
+            return Ok(self.state.main.clone());
+        };
+        let (id, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let Some(instance) = self.state.sessions.get(id) else {
+            return Err(ApiError::NotFound(format!("session {id} not found")));
+        };
+        let tail = if tail.is_empty() { "/" } else { tail }.to_string();
+        req.extensions_mut().insert(Scope {
+            store: instance.store.clone(),
+        });
+        req.extensions_mut().insert(instance.clone());
+        set_path(req, &tail);
+        Ok(instance)
+    }
+
+    /// A Harbor API request: resolves the caller once, applies the instance's fault rules and
+    /// records the request in its journal. Control and health requests get none of this.
+    async fn api(
+        &mut self,
+        instance: Arc<Instance>,
+        mut req: Request,
+        id: &HeaderValue,
+    ) -> Response {
+        let mut record = Record::of(&req, instance.store.clock().now_millis(), id);
+        let action = instance.faults.take(record.method.as_str(), &record.path);
+        if let Some(ms) = action.as_ref().and_then(|a| a.latency_ms) {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+        let caller = auth::resolve(&instance.store, req.headers());
+        record.caller = caller.username().to_string();
+        req.extensions_mut().insert(caller);
+        let response = match action.map(|a| a.outcome) {
+            None | Some(Outcome::Proceed) => self.route(req).await,
+            Some(Outcome::Error { status, message }) => fault_response(status, message),
+            Some(Outcome::Drop) => dropped_connection(),
+        };
+        record.status = response.status().as_u16();
+        instance.journal.record(record);
+        response
+    }
+
+    async fn route(&mut self, req: Request) -> Response {
+        match self.routes.call(req).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    }
+}
+
+impl Service<Request> for Front {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let front = self.clone();
+        Box::pin(async move { Ok(front.handle(req).await) })
+    }
+}
+
+/// Lets `axum::serve(listener, app(state))` serve a `Front` as it serves a `Router`: each
+/// connection gets a clone.
+impl<L: Listener> Service<IncomingStream<'_, L>> for Front {
+    type Response = Front;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Front, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: IncomingStream<'_, L>) -> Self::Future {
+        std::future::ready(Ok(self.clone()))
+    }
+}
+
+/// Replaces the request's path, keeping its query.
+fn set_path(req: &mut Request, path: &str) {
+    let rebuilt = match req.uri().query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    if let Ok(uri) = rebuilt.parse::<Uri>() {
+        *req.uri_mut() = uri;
+    }
+}
+
+/// The path with doubled slashes merged and a trailing slash dropped, or `None` when it is
+/// already clean (the common case, which then costs no allocation).
+fn clean_path(path: &str) -> Option<String> {
+    let clean =
+        path.starts_with('/') && (path == "/" || !path.ends_with('/')) && !path.contains("//");
+    if clean {
+        return None;
+    }
     let mut cleaned = String::with_capacity(path.len());
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         cleaned.push('/');
@@ -73,88 +224,7 @@ pub async fn clean_path(State(state): State<AppState>, mut req: Request, next: N
     if cleaned.is_empty() {
         cleaned.push('/');
     }
-    if let Some(rest) = cleaned.strip_prefix("/sessions/") {
-        let (id, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        match state.sessions.get(id) {
-            Some(instance) => {
-                req.extensions_mut().insert(Scope {
-                    store: instance.store.clone(),
-                });
-                req.extensions_mut().insert(instance);
-                cleaned = if tail.is_empty() {
-                    "/".into()
-                } else {
-                    tail.to_string()
-                };
-            }
-            None => {
-                return ApiError::NotFound(format!("session {id} not found")).into_response();
-            }
-        }
-    }
-    if cleaned != req.uri().path() {
-        let rebuilt = match req.uri().query() {
-            Some(q) => format!("{cleaned}?{q}"),
-            None => cleaned,
-        };
-        if let Ok(uri) = rebuilt.parse::<Uri>() {
-            *req.uri_mut() = uri;
-        }
-    }
-    next.run(req).await
-}
-
-/// Records Harbor API requests in the instance's journal and applies its fault rules.
-/// Control and health requests are neither journaled nor faulted.
-pub async fn journal_and_faults(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    if !req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
-    let instance = req
-        .extensions()
-        .get::<Arc<Instance>>()
-        .cloned()
-        .unwrap_or_else(|| state.main.clone());
-    let slot = CallerSlot::default();
-    req.extensions_mut().insert(slot.clone());
-    let entry = Entry {
-        seq: 0,
-        time: format_millis(instance.store.clock().now_millis()),
-        method: req.method().to_string(),
-        path: req.uri().path().to_string(),
-        query: req.uri().query().unwrap_or_default().to_string(),
-        request_id: req
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default(),
-        status: 0,
-        caller: String::new(),
-        headers: redact(req.headers()),
-    };
-    let response = match instance.faults.take(&entry.method, &entry.path) {
-        None => next.run(req).await,
-        Some(action) => {
-            if let Some(ms) = action.latency_ms {
-                tokio::time::sleep(Duration::from_millis(ms)).await;
-            }
-            match action.outcome {
-                Outcome::Proceed => next.run(req).await,
-                Outcome::Error { status, message } => fault_response(status, message),
-                Outcome::Drop => dropped_connection(),
-            }
-        }
-    };
-    instance.journal.record(Entry {
-        status: response.status().as_u16(),
-        caller: slot.get().unwrap_or_else(|| "anonymous".into()),
-        ..entry
-    });
-    response
+    Some(cleaned)
 }
 
 /// A Harbor error body for an injected status. Like Harbor, 5xx always read
@@ -199,46 +269,17 @@ impl axum::body::HttpBody for BrokenBody {
     }
 }
 
-/// Echoes a non-empty `X-Request-Id` or generates a UUID v4, on every response.
-pub async fn request_id(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let id = match req.headers().get(&X_REQUEST_ID) {
-        Some(v) if !v.is_empty() => v.clone(),
-        _ => {
-            let uuid = state.new_request_id();
-            let value = HeaderValue::from_str(&uuid).expect("a UUID is a valid header value");
-            req.headers_mut()
-                .insert(X_REQUEST_ID.clone(), value.clone());
-            value
-        }
-    };
-    let text = String::from_utf8_lossy(id.as_bytes()).into_owned();
-    req.extensions_mut().insert(RequestId(text.clone()));
-    let mut response = next.run(req).await;
-    response.headers_mut().insert(X_REQUEST_ID.clone(), id);
-    response.extensions_mut().insert(RequestId(text));
-    response
-}
-
 /// One log line per request: method, path, status, latency, request id. Never headers or
 /// bodies, so no credential can reach the log.
-pub async fn access_log(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let request_id = req
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
-    let response = next.run(req).await;
-    let status = response.status();
+fn access_log(method: &Method, path: &str, status: StatusCode, start: Instant, id: &HeaderValue) {
     let latency_us = start.elapsed().as_micros() as u64;
-    if status.is_server_error() {
-        tracing::warn!(%method, %path, status = status.as_u16(), latency_us, %request_id, "request");
+    let request_id = String::from_utf8_lossy(id.as_bytes());
+    let status = status.as_u16();
+    if status >= 500 {
+        tracing::warn!(%method, %path, status, latency_us, %request_id, "request");
     } else {
-        tracing::info!(%method, %path, status = status.as_u16(), latency_us, %request_id, "request");
+        tracing::info!(%method, %path, status, latency_us, %request_id, "request");
     }
-    response
 }
 
 /// 404 for paths nothing serves, in Harbor's words.
@@ -252,14 +293,6 @@ pub fn method_not_allowed(method: &axum::http::Method, allowed: &str) -> Respons
         "method {method} is not allowed, but [{allowed}] are"
     ))
     .into_response()
-}
-
-/// axum's method router adds an `Allow` header to 405s; go-swagger sends none.
-pub async fn strip_allow(mut response: Response) -> Response {
-    if response.status() == StatusCode::METHOD_NOT_ALLOWED {
-        response.headers_mut().remove(axum::http::header::ALLOW);
-    }
-    response
 }
 
 #[cfg(test)]
@@ -282,5 +315,21 @@ mod tests {
             go_parse_query("q=a%2"),
             Err("invalid URL escape \"%2\"".into())
         );
+    }
+
+    #[test]
+    fn paths_are_cleaned_only_when_needed() {
+        for clean in ["/", "/api/v2.0/robots", "/api/v2.0/robots/1"] {
+            assert_eq!(clean_path(clean), None, "{clean}");
+        }
+        let cases = [
+            ("//api//v2.0/robots/", "/api/v2.0/robots"),
+            ("/api/v2.0/robots/", "/api/v2.0/robots"),
+            ("//", "/"),
+            ("", "/"),
+        ];
+        for (path, cleaned) in cases {
+            assert_eq!(clean_path(path).as_deref(), Some(cleaned), "{path}");
+        }
     }
 }

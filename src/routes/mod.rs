@@ -1,4 +1,4 @@
-//! Route tables: Harbor's robot API under `/api/v2.0`.
+//! Route tables: Harbor's robot API.
 
 pub mod robots;
 
@@ -9,17 +9,18 @@ use axum::routing::get;
 use crate::AppState;
 use crate::middleware::method_not_allowed;
 
-/// The six robot operations with go-swagger's 405 for other methods.
+/// The six robot operations with go-swagger's 405 for other methods. Full paths rather than
+/// a nested router: nesting would rewrite every request's URI to strip the prefix.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
-            "/robots",
+            "/api/v2.0/robots",
             get(robots::list_robot)
                 .post(robots::create_robot)
                 .fallback(|m: Method| async move { method_not_allowed(&m, "GET,POST") }),
         )
         .route(
-            "/robots/{robot_id}",
+            "/api/v2.0/robots/{robot_id}",
             get(robots::get_robot_by_id)
                 .put(robots::update_robot)
                 .patch(robots::refresh_sec)

@@ -370,6 +370,46 @@ async fn journal_records_harbor_requests_filtered_and_redacted() {
 }
 
 #[tokio::test]
+async fn journal_names_the_caller_of_every_request() {
+    // The caller is whoever the credentials name, even when the request fails before its
+    // handler looks at them: a 422 for a bad id, an injected fault.
+    let app = TestApp::new();
+    control(
+        &app,
+        Method::POST,
+        "/_mock/faults",
+        Some(json!({"method": "DELETE", "path": "/api/v2.0/robots/*", "status": 502})),
+    )
+    .await;
+    app.get("/api/v2.0/robots/abc", ALICE).await;
+    app.send(Method::DELETE, "/api/v2.0/robots/1", Some(BOB), None)
+        .await;
+    app.send(Method::GET, "/api/v2.0/robots", None, None).await;
+    app.get("/api/v2.0/robots", ("alice", "wrong")).await;
+    let entries = control(&app, Method::GET, "/_mock/journal", None)
+        .await
+        .json();
+    let seen: Vec<(&str, u64)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["caller"].as_str().unwrap(), e["status"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("alice", 422),
+            ("bob", 502),
+            ("anonymous", 401),
+            ("anonymous", 401)
+        ]
+    );
+    assert_eq!(entries[0]["time"], "2026-08-21T06:00:00.123Z");
+    assert_eq!(entries[0]["method"], "GET");
+    assert_eq!(entries[1]["method"], "DELETE");
+}
+
+#[tokio::test]
 async fn journal_is_a_bounded_ring() {
     let app = TestApp::with_settings(default_fixtures(), |s| s.journal_size = 5);
     for _ in 0..12 {

@@ -1,9 +1,9 @@
 //! Test harness: an app on a fixed clock and seed, driven in-process or over a socket.
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use base64::Engine;
+use harbor_mock::Front;
 use harbor_mock::fixtures::Fixtures;
 use harbor_mock::store::Store;
 use harbor_mock::{AppState, Settings, app};
@@ -96,7 +96,7 @@ impl TestApp {
         }
     }
 
-    pub fn router(&self) -> Router {
+    pub fn router(&self) -> Front {
         app(self.state.clone())
     }
 
