@@ -148,11 +148,12 @@ async fn put_state(
     Body(state): Body<Option<Fixtures>>,
 ) -> Result<Response> {
     let state = state.ok_or_else(|| ApiError::BadRequest("a state body is required".into()))?;
+    let counts = counts(&state);
     target
         .store
-        .load(&state)
+        .load(state)
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    Ok(ok(StatusCode::OK, &counts(&state)))
+    Ok(ok(StatusCode::OK, &counts))
 }
 
 fn required<T>(body: Option<T>, what: &str) -> Result<T> {

@@ -14,22 +14,26 @@
 //! pair; a dump only ever holds the hashes.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::path::Path;
 
 use crate::model::Permission;
 
-/// A whole state: what a fixtures file holds and what `GET /_mock/state` returns.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// A whole state: what a fixtures file holds and what `GET /_mock/state` returns. The robots
+/// are [`RobotFixture`]s, or (see [`RawFixtures`]) their JSON text, parsed one at a time as the
+/// store takes them in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fixtures {
+pub struct Fixtures<R = RobotFixture> {
     #[serde(default)]
     pub users: Vec<UserFixture>,
     #[serde(default)]
     pub projects: Vec<ProjectFixture>,
     #[serde(default)]
     pub members: Vec<MemberFixture>,
-    #[serde(default)]
-    pub robots: Vec<RobotFixture>,
+    // A path rather than plain `default`, which would ask for `R: Default`.
+    #[serde(default = "Vec::new")]
+    pub robots: Vec<R>,
     /// The next robot id to hand out; defaults to one past the highest id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_robot_id: Option<i64>,
@@ -124,6 +128,42 @@ pub struct RobotFixture {
     pub permissions: Vec<Permission>,
 }
 
+// Not derived: that would ask for `R: Default`.
+impl<R> Default for Fixtures<R> {
+    fn default() -> Self {
+        Fixtures {
+            users: Vec::new(),
+            projects: Vec::new(),
+            members: Vec::new(),
+            robots: Vec::new(),
+            next_robot_id: None,
+        }
+    }
+}
+
+/// Fixtures whose robots are still JSON text borrowed from the file. A million robots parsed
+/// at once take more memory than the state they become; parsed one at a time, each robot's
+/// leftovers are reused for the next.
+pub type RawFixtures<'a> = Fixtures<&'a RawValue>;
+
+/// A robot entry the store can take: parsed already, or JSON text.
+pub trait RobotEntry {
+    /// The parsed robot, or why it does not parse.
+    fn into_fixture(self) -> Result<RobotFixture, String>;
+}
+
+impl RobotEntry for RobotFixture {
+    fn into_fixture(self) -> Result<RobotFixture, String> {
+        Ok(self)
+    }
+}
+
+impl RobotEntry for &RawValue {
+    fn into_fixture(self) -> Result<RobotFixture, String> {
+        serde_json::from_str(self.get()).map_err(|e| without_position(&e))
+    }
+}
+
 fn never() -> i64 {
     -1
 }
@@ -165,34 +205,33 @@ pub struct InvalidEntry {
     pub message: String,
 }
 
-impl Fixtures {
+impl<'de, R: Deserialize<'de>> Fixtures<R> {
     /// Parses fixtures JSON; errors carry serde's line and column.
-    pub fn parse(text: &str, path: &str) -> Result<Fixtures, FixturesError> {
-        serde_json::from_str(text).map_err(|e| {
-            let message = e.to_string();
-            // serde appends " at line X column Y"; the prefix already says where.
-            let message = match message.rfind(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
-            FixturesError::Syntax {
-                path: path.to_string(),
-                line: e.line(),
-                column: e.column(),
-                message,
-            }
+    pub fn parse(text: &'de str, path: &str) -> Result<Fixtures<R>, FixturesError> {
+        serde_json::from_str(text).map_err(|e| FixturesError::Syntax {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: without_position(&e),
         })
     }
+}
 
-    /// Reads and parses a fixtures file.
-    pub fn load(path: &Path) -> Result<(Fixtures, String), FixturesError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| FixturesError::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        Ok((Fixtures::parse(&text, &shown)?, text))
+/// serde's message without the " at line X column Y" it appends: the caller says where.
+fn without_position(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
     }
+}
+
+/// Reads a fixtures (or state) file.
+pub fn read(path: &Path) -> Result<String, FixturesError> {
+    std::fs::read_to_string(path).map_err(|source| FixturesError::Read {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Turns an [`InvalidEntry`] into an error naming the file and the line of that entry.
@@ -281,7 +320,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_file_line_and_column() {
-        let err = Fixtures::parse("{\n  \"users\": [\n    {\"username\": 3}\n  ]\n}", "f.json")
+        let err = RawFixtures::parse("{\n  \"users\": [\n    {\"username\": 3}\n  ]\n}", "f.json")
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("f.json: line 3, column"), "{err}");
@@ -290,7 +329,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_rejected() {
-        let err = Fixtures::parse(r#"{"robots": [], "robtos": []}"#, "f.json")
+        let err = RawFixtures::parse(r#"{"robots": [], "robtos": []}"#, "f.json")
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `robtos`"), "{err}");

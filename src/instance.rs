@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::faults::Faults;
-use crate::fixtures::{Fixtures, InvalidEntry};
+use crate::fixtures::{Fixtures, FixturesError, InvalidEntry, RawFixtures};
 use crate::journal::Journal;
 use crate::store::{Store, StoreOptions};
 
@@ -55,21 +55,39 @@ impl Instance {
         settings: &Settings,
         seed: Option<u64>,
     ) -> Result<Instance, InvalidEntry> {
+        let (clock, options) = Instance::store_settings(settings, seed);
+        let store = Store::new(fixtures, clock, options)?;
+        Ok(Instance::around(store, settings))
+    }
+
+    /// Builds an instance from the fixtures file `path`; see [`Store::from_source`].
+    pub fn from_source(
+        raw: RawFixtures<'_>,
+        text: Arc<String>,
+        path: &str,
+        settings: &Settings,
+    ) -> Result<Instance, FixturesError> {
+        let (clock, options) = Instance::store_settings(settings, settings.seed);
+        let store = Store::from_source(raw, text, path, clock, options)?;
+        Ok(Instance::around(store, settings))
+    }
+
+    fn store_settings(settings: &Settings, seed: Option<u64>) -> (Arc<Clock>, StoreOptions) {
         let clock = Arc::new(Clock::starting_at(settings.clock));
-        let store = Store::new(
-            fixtures,
-            clock,
-            StoreOptions {
-                robot_prefix: settings.robot_prefix.clone(),
-                seed,
-            },
-        )?;
-        Ok(Instance {
+        let options = StoreOptions {
+            robot_prefix: settings.robot_prefix.clone(),
+            seed,
+        };
+        (clock, options)
+    }
+
+    fn around(store: Store, settings: &Settings) -> Instance {
+        Instance {
             store: Arc::new(store),
             journal: Journal::new(settings.journal_size),
             faults: Faults::default(),
             initial_clock: settings.clock,
-        })
+        }
     }
 
     /// Back to the fixtures, with an empty journal, no faults and the clock as at start.

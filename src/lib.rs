@@ -46,7 +46,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 
-use crate::fixtures::{Fixtures, InvalidEntry};
+use crate::fixtures::{Fixtures, FixturesError, InvalidEntry, RawFixtures};
 use crate::instance::Instance;
 use crate::sessions::Sessions;
 use crate::store::Store;
@@ -67,17 +67,33 @@ impl AppState {
     /// Builds the main instance from `fixtures`.
     pub fn new(fixtures: Fixtures, settings: Settings) -> Result<AppState, InvalidEntry> {
         let main = Instance::new(fixtures, &settings, settings.seed)?;
+        Ok(AppState::around(main, settings))
+    }
+
+    /// Builds the main instance from the fixtures file `path`: `raw` parsed from its `text`
+    /// (see [`Store::from_source`]).
+    pub fn from_source(
+        raw: RawFixtures<'_>,
+        text: Arc<String>,
+        path: &str,
+        settings: Settings,
+    ) -> Result<AppState, FixturesError> {
+        let main = Instance::from_source(raw, text, path, &settings)?;
+        Ok(AppState::around(main, settings))
+    }
+
+    fn around(main: Instance, settings: Settings) -> AppState {
         let ids = match settings.seed {
             // A different stream from the store's, so request ids don't shift secrets.
             Some(seed) => StdRng::seed_from_u64(seed ^ 0x05ee_d1d5),
             None => rand::make_rng(),
         };
-        Ok(AppState {
+        AppState {
             main: Arc::new(main),
             sessions: Arc::new(Sessions::default()),
             settings: Arc::new(settings),
             ids: Arc::new(Mutex::new(ids)),
-        })
+        }
     }
 
     /// The main instance's store.

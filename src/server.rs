@@ -7,7 +7,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::config::Config;
-use crate::fixtures::{self, Fixtures};
+use crate::fixtures::{self, RawFixtures};
 use crate::model::parse_rfc3339_millis;
 use crate::{AppState, Settings, app, persist};
 
@@ -55,8 +55,9 @@ pub fn settings(config: &Config) -> Result<Settings, StartError> {
 /// Builds the state from the configuration (fixtures, state file, clock, seed, prefix).
 pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
     let path = config.fixtures.display().to_string();
-    let (fixtures, text) = Fixtures::load(&config.fixtures)?;
-    let admins: Vec<String> = fixtures
+    let text = Arc::new(fixtures::read(&config.fixtures)?);
+    let raw = RawFixtures::parse(&text, &path)?;
+    let admins: Vec<String> = raw
         .users
         .iter()
         .filter(|u| u.sysadmin)
@@ -65,28 +66,22 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
             None => format!("{} (hashed password)", u.username),
         })
         .collect();
-    // The fixtures move into the store (a large file is not copied); the store then keeps the
-    // file's text, not the parsed fixtures, as what a reset returns to.
-    let state = AppState::new(fixtures, settings(config)?)
-        .map_err(|entry| fixtures::locate(&entry, &text, &path))?;
-    state.store().keep_initial_source(text);
+    let state = AppState::from_source(raw, text.clone(), &path, settings(config)?)?;
     let mut source = format!("fixtures {path}");
     if let Some(state_path) = &config.state_file {
-        if let Some((saved, text)) = persist::load(state_path)? {
+        if let Some(text) = persist::load(state_path)? {
             let shown = state_path.display().to_string();
-            state
-                .store()
-                .load(&saved)
-                .map_err(|entry| fixtures::locate(&entry, &text, &shown))?;
+            state.store().load_source(&text, &shown)?;
             source = format!("state file {shown}");
-            let large = saved.robots.len() >= crate::store::LARGE_FIXTURES;
-            crate::store::free_later(saved, large);
         }
         state
             .store()
             .set_change_hook(Some(persist::hook(state_path.clone())));
     }
     let counts = state.store().counts();
+    if counts.robots >= crate::store::LARGE_FIXTURES {
+        crate::store::release_freed_memory_later();
+    }
     let summary = format!(
         "{source}: {} users, {} projects, {} members, {} robots; admin {}",
         counts.users,

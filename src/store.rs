@@ -8,13 +8,14 @@
 use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::clock::Clock;
 use crate::fixtures::{
-    Fixtures, InvalidEntry, MemberFixture, ProjectFixture, RobotFixture, RoleSpec, UserFixture,
+    self, Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, RawFixtures,
+    RobotEntry, RobotFixture, RoleSpec, UserFixture,
 };
 use crate::model::{
     Permission, PermissionView, Policy, Robot, RobotCreated, RobotName, RobotRecord, RobotView,
@@ -148,6 +149,15 @@ pub struct StoreOptions {
     pub seed: Option<u64>,
 }
 
+impl StoreOptions {
+    fn rng(&self) -> StdRng {
+        match self.seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => rand::make_rng(),
+        }
+    }
+}
+
 impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
@@ -204,7 +214,8 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-/// Fixtures with at least this many robots are freed on another thread.
+/// States with at least this many robots hand the memory freed while loading back to the
+/// kernel (see [`release_freed_memory_later`]).
 pub const LARGE_FIXTURES: usize = 10_000;
 
 /// What [`Store::reset`] returns to: the fixtures as given, or the JSON text they were parsed
@@ -212,26 +223,19 @@ pub const LARGE_FIXTURES: usize = 10_000;
 /// read again on a reset or a new session.
 enum Initial {
     Parsed(Fixtures),
-    Source(String),
+    Source(Arc<String>),
 }
 
-/// Frees `value` on another thread when it is large (a million parsed robots take a second to
-/// free), then hands the freed memory back to the kernel.
-pub fn free_later<T: Send + 'static>(value: T, large: bool) {
-    if !large {
-        return;
-    }
+/// [`release_freed_memory`] on another thread: on a heap of gigabytes it takes a while.
+pub fn release_freed_memory_later() {
     let _ = std::thread::Builder::new()
-        .name("free-fixtures".into())
-        .spawn(move || {
-            drop(value);
-            release_freed_memory();
-        });
+        .name("release-memory".into())
+        .spawn(release_freed_memory);
 }
 
-/// Hands freed heap memory (parsed fixtures, file text) back to the kernel, so the resident
-/// size after loading is what the state needs: glibc keeps freed small chunks for reuse
-/// otherwise.
+/// Hands freed heap memory (what parsing the fixtures left behind) back to the kernel, so the
+/// resident size after loading is what the state needs: glibc keeps freed small chunks for
+/// reuse otherwise.
 pub fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -345,21 +349,56 @@ impl Store {
         clock: Arc<Clock>,
         options: StoreOptions,
     ) -> Result<Store, InvalidEntry> {
-        let mut rng = match options.seed {
-            Some(seed) => StdRng::seed_from_u64(seed),
-            None => rand::make_rng(),
-        };
-        let inner = Inner::from_fixtures(&fixtures, &mut rng, clock.now_millis())?;
-        Ok(Store {
+        let mut rng = options.rng();
+        let inner = Inner::from_fixtures(fixtures.clone(), &mut rng, clock.now_millis())?;
+        Ok(Store::around(
+            inner,
+            Initial::Parsed(fixtures),
+            rng,
+            clock,
+            options,
+        ))
+    }
+
+    /// Builds a store from `raw`, parsed from `text`, the content of the fixtures file `path`.
+    /// Robots are parsed one at a time as they are stored, and the store keeps the text as
+    /// what `reset` returns to: for a large file a fraction of the memory of parsed fixtures.
+    pub fn from_source(
+        raw: RawFixtures<'_>,
+        text: Arc<String>,
+        path: &str,
+        clock: Arc<Clock>,
+        options: StoreOptions,
+    ) -> Result<Store, FixturesError> {
+        let mut rng = options.rng();
+        let inner = Inner::from_fixtures(raw, &mut rng, clock.now_millis())
+            .map_err(|e| fixtures::locate(&e, &text, path))?;
+        Ok(Store::around(
+            inner,
+            Initial::Source(text),
+            rng,
+            clock,
+            options,
+        ))
+    }
+
+    fn around(
+        inner: Inner,
+        initial: Initial,
+        rng: StdRng,
+        clock: Arc<Clock>,
+        options: StoreOptions,
+    ) -> Store {
+        Store {
             inner: RwLock::new(inner),
-            initial: RwLock::new(Initial::Parsed(fixtures)),
+            initial: RwLock::new(initial),
             clock,
             rng: Mutex::new(rng),
             prefix: options.robot_prefix,
             on_change: RwLock::new(None),
             generation: AtomicU64::new(0),
             list_cache: Mutex::new(ListCache::default()),
-        })
+        }
     }
 
     /// The clock every timestamp comes from.
@@ -576,7 +615,7 @@ impl Store {
                     name: stored_name,
                 });
             }
-            let policies = inner.resolve_policies(&new.permissions)?;
+            let policies = inner.resolve_policies(new.permissions)?;
             let record = RobotRecord {
                 id,
                 name: stored_name,
@@ -610,7 +649,7 @@ impl Store {
     pub fn update_robot(&self, id: i64, update: RobotUpdate) -> Result<(), StoreError> {
         let now_ms = self.clock.now_millis();
         self.write(|inner| {
-            let policies = inner.resolve_policies(&update.permissions)?;
+            let policies = inner.resolve_policies(update.permissions)?;
             let robot = inner
                 .robots
                 .get_mut(&id)
@@ -671,7 +710,7 @@ impl Store {
     }
 
     /// Replaces the whole state; on error nothing changes.
-    pub fn load(&self, fixtures: &Fixtures) -> Result<(), InvalidEntry> {
+    pub fn load(&self, fixtures: Fixtures) -> Result<(), InvalidEntry> {
         let now = self.clock.now_millis();
         let fresh = self.with_rng(|rng| Inner::from_fixtures(fixtures, rng, now))?;
         self.write(|inner| {
@@ -680,9 +719,38 @@ impl Store {
         })
     }
 
+    /// Replaces the whole state with the fixtures file `path` holds `text`; on error nothing
+    /// changes. Like [`Store::from_source`], robots are parsed one at a time.
+    pub fn load_source(&self, text: &str, path: &str) -> Result<(), FixturesError> {
+        let now = self.clock.now_millis();
+        let fresh = self.with_rng(|rng| Inner::from_source(text, path, rng, now))?;
+        self.write(|inner| {
+            *inner = fresh;
+            Ok(())
+        })
+    }
+
     /// Back to the fixtures the store was built with.
     pub fn reset(&self) -> Result<(), InvalidEntry> {
-        self.load(&self.initial())
+        let initial = self.initial.read();
+        match &*initial {
+            Initial::Parsed(fixtures) => {
+                let fixtures = fixtures.clone();
+                drop(initial);
+                self.load(fixtures)
+            }
+            // The text was valid when the store was built from it; it has not changed.
+            Initial::Source(text) => {
+                let text = text.clone();
+                drop(initial);
+                self.load_source(&text, "fixtures")
+                    .map_err(|e| InvalidEntry {
+                        section: "fixtures",
+                        index: 0,
+                        message: e.to_string(),
+                    })
+            }
+        }
     }
 
     /// The fixtures [`Store::reset`] returns to.
@@ -693,15 +761,6 @@ impl Store {
                 serde_json::from_str(text).expect("the text the initial fixtures came from")
             }
         }
-    }
-
-    /// Keeps `text`, the JSON the store's fixtures were parsed from, as what [`Store::reset`]
-    /// returns to instead of the parsed fixtures; for large fixtures those are freed on
-    /// another thread. `text` must parse to exactly the fixtures the store was built with.
-    pub fn keep_initial_source(&self, text: String) {
-        let old = std::mem::replace(&mut *self.initial.write(), Initial::Source(text));
-        let large = matches!(&old, Initial::Parsed(f) if f.robots.len() >= LARGE_FIXTURES);
-        free_later(old, large);
     }
 
     /// Adds a project at run time.
@@ -826,8 +885,9 @@ impl Inner {
 
     /// Turns request permissions into stored policies: one scope per entry, entries for the
     /// same scope merged, identical accesses collapsed.
-    fn resolve_policies(&self, permissions: &[Permission]) -> Result<Vec<Policy>, StoreError> {
-        let mut policies: Vec<Policy> = Vec::new();
+    fn resolve_policies(&self, permissions: Vec<Permission>) -> Result<Vec<Policy>, StoreError> {
+        // Sized exactly: a million stored robots make every spare slot count.
+        let mut policies: Vec<Policy> = Vec::with_capacity(permissions.len());
         for permission in permissions {
             let scope = match permission.kind.as_str() {
                 "system" if permission.namespace == "/" => Scope::System,
@@ -835,23 +895,26 @@ impl Inner {
                 _ if permission.namespace == "*" => Scope::AllProjects,
                 _ => Scope::Project(self.project_id_by_name(&permission.namespace)?),
             };
-            let index = match policies.iter().position(|p| p.scope == scope) {
-                Some(i) => i,
+            let group = match policies.iter_mut().position(|p| p.scope == scope) {
+                Some(i) => &mut policies[i].access,
                 None => {
                     policies.push(Policy {
                         scope,
-                        access: Vec::new(),
+                        access: Vec::with_capacity(permission.access.len()),
                     });
-                    policies.len() - 1
+                    &mut policies.last_mut().expect("just pushed").access
                 }
             };
-            let group = &mut policies[index].access;
-            for access in &permission.access {
-                if !group.contains(access) {
-                    group.push(access.clone());
+            for access in permission.access {
+                if !group.contains(&access) {
+                    group.push(access);
                 }
             }
         }
+        for policy in &mut policies {
+            policy.access.shrink_to_fit();
+        }
+        policies.shrink_to_fit();
         Ok(policies)
     }
 
@@ -1016,7 +1079,15 @@ impl Inner {
         Ok(())
     }
 
-    fn add_robot(&mut self, f: &RobotFixture, rng: &mut StdRng, now_ms: i64) -> Result<(), String> {
+    /// A fixture's robot as stored, its strings moved rather than copied. Ids and names are
+    /// checked against `ids` and `self.robot_names`; the caller records both.
+    fn robot_from_fixture(
+        &self,
+        f: RobotFixture,
+        ids: &HashSet<i64>,
+        rng: &mut StdRng,
+        now_ms: i64,
+    ) -> Result<RobotRecord, String> {
         if f.name.is_empty() {
             return Err("robot name must not be empty".into());
         }
@@ -1033,7 +1104,7 @@ impl Inner {
             return Err(format!("duration {} must be -1 or positive", f.duration));
         }
         let id = f.id.unwrap_or(self.next_robot_id.max(1));
-        if id <= 0 || self.robots.contains_key(&id) {
+        if id <= 0 || ids.contains(&id) {
             return Err(format!("robot id {id} is not positive or already used"));
         }
         let time = |field: &str, value: &Option<String>| -> Result<i64, String> {
@@ -1048,14 +1119,15 @@ impl Inner {
             None => creation_time,
             some => time("update_time", some)?,
         };
-        let salt = f.salt.clone().unwrap_or_else(|| secret::generate_salt(rng));
+        let given_salt = f.salt.is_some();
+        let salt = f.salt.unwrap_or_else(|| secret::generate_salt(rng));
         let secret_hash = match (f.editable, &f.secret, &f.secret_hash) {
             (false, None, None) => None,
             (false, _, _) => return Err("a legacy robot (editable: false) has no secret".into()),
             (true, Some(_), Some(_)) => return Err("give secret or secret_hash, not both".into()),
             (true, Some(plain), None) => Some(secret::hash_secret(&salt, plain)),
             (true, None, Some(hex)) => {
-                if f.salt.is_none() {
+                if !given_salt {
                     return Err("secret_hash needs its salt".into());
                 }
                 Some(secret::from_hex(hex).ok_or("secret_hash must be 64 hex digits")?)
@@ -1063,13 +1135,12 @@ impl Inner {
             (true, None, None) => Some(secret::hash_secret(&salt, &secret::generate_secret(rng))),
         };
         let policies = self
-            .resolve_policies(&f.permissions)
+            .resolve_policies(f.permissions)
             .map_err(|e| format!("permissions: {e}"))?;
-        self.next_robot_id = self.next_robot_id.max(id + 1);
-        self.insert_robot(RobotRecord {
+        Ok(RobotRecord {
             id,
-            name: f.name.clone(),
-            description: f.description.clone(),
+            name: f.name,
+            description: f.description,
             secret_hash,
             salt,
             duration: f.duration,
@@ -1080,17 +1151,27 @@ impl Inner {
             disabled: f.disable,
             visible: f.visible,
             creator_ref: f.creator_ref,
-            creator_type: f.creator_type.clone(),
+            creator_type: f.creator_type,
             creation_time,
             update_time,
             policies,
-        });
-        Ok(())
+        })
     }
 
     /// Builds a state from fixtures, checking every entry.
-    pub fn from_fixtures(
-        f: &Fixtures,
+    /// Builds a state from the text of the fixtures file `path`; errors say where in it.
+    fn from_source(
+        text: &str,
+        path: &str,
+        rng: &mut StdRng,
+        now_ms: i64,
+    ) -> Result<Inner, FixturesError> {
+        let raw = RawFixtures::parse(text, path)?;
+        Inner::from_fixtures(raw, rng, now_ms).map_err(|e| fixtures::locate(&e, text, path))
+    }
+
+    pub fn from_fixtures<R: RobotEntry>(
+        f: Fixtures<R>,
         rng: &mut StdRng,
         now_ms: i64,
     ) -> Result<Inner, InvalidEntry> {
@@ -1113,12 +1194,24 @@ impl Inner {
         for (i, m) in f.members.iter().enumerate() {
             inner.add_member(m).map_err(|msg| bad("members", i, msg))?;
         }
-        inner.robot_names.reserve(f.robots.len());
-        for (i, r) in f.robots.iter().enumerate() {
-            inner
-                .add_robot(r, rng, now_ms)
+        // Robots are collected, then the map is built in one go: inserting ids in order would
+        // leave every B-tree node about half full, nearly doubling the map's memory.
+        let n = f.robots.len();
+        inner.robot_names.reserve(n);
+        let mut ids = HashSet::with_capacity(n);
+        let mut robots = Vec::with_capacity(n);
+        for (i, r) in f.robots.into_iter().enumerate() {
+            let record = r
+                .into_fixture()
+                .and_then(|r| inner.robot_from_fixture(r, &ids, rng, now_ms))
                 .map_err(|m| bad("robots", i, m))?;
+            inner.next_robot_id = inner.next_robot_id.max(record.id + 1);
+            ids.insert(record.id);
+            inner.robot_names.insert(record.name.clone(), record.id);
+            robots.push((record.id, record));
         }
+        drop(ids);
+        inner.robots = robots.into_iter().collect();
         if let Some(next) = f.next_robot_id {
             if next < inner.next_robot_id {
                 return Err(InvalidEntry {
@@ -1361,7 +1454,7 @@ mod tests {
                 .contains(&created.secret)
         );
         let other = self::store();
-        other.load(&dump).unwrap();
+        other.load(dump.clone()).unwrap();
         assert_eq!(other.dump(), dump);
         assert!(matches!(
             other.authenticate("robot$library+ci", &created.secret),
@@ -1392,15 +1485,26 @@ mod tests {
             "0a".repeat(32)
         );
         let fixtures: Fixtures = serde_json::from_str(&text).unwrap();
-        let store = Store::new(
-            fixtures.clone(),
-            Arc::new(Clock::frozen(1_787_292_000_123)),
-            StoreOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(store.initial(), fixtures);
-        store.keep_initial_source(text);
-        assert_eq!(store.initial(), fixtures);
+        let clock = || Arc::new(Clock::frozen(1_787_292_000_123));
+        let options = || StoreOptions {
+            seed: Some(7),
+            ..StoreOptions::default()
+        };
+        let parsed = Store::new(fixtures.clone(), clock(), options()).unwrap();
+        let text = Arc::new(text);
+        let raw = RawFixtures::parse(&text, "f.json").unwrap();
+        let source = Store::from_source(raw, text.clone(), "f.json", clock(), options()).unwrap();
+        assert_eq!(parsed.initial(), fixtures);
+        assert_eq!(source.initial(), fixtures);
+        assert_eq!(
+            serde_json::to_value(parsed.dump()).unwrap(),
+            serde_json::to_value(source.dump()).unwrap(),
+            "built the same from text as from parsed fixtures"
+        );
+        source.create_robot(project_robot("cd")).unwrap();
+        source.reset().unwrap();
+        assert_eq!(source.robot_count(), 2);
+        let store = parsed;
         store.create_robot(project_robot("cd")).unwrap();
         store.reset().unwrap();
         assert_eq!(store.robot_count(), 2);

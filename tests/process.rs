@@ -116,6 +116,16 @@ fn a_bad_fixtures_file_stops_the_server_naming_file_and_line() {
             "{\n  \"projects\": [\n    {\"name\": \"a\"},\n    {\"name\": \"a\"}\n  ]\n}\n",
             "line 4: projects[1]: duplicate project name \"a\"",
         ),
+        // Robots are parsed one at a time while the store is built; their errors still say
+        // where.
+        (
+            "{\"robots\": [\n  {\"name\": \"a\"},\n  {\"name\": 7}\n]}\n",
+            "line 3: robots[1]: invalid type: integer `7`, expected a string",
+        ),
+        (
+            "{\"robots\": [\n  {\"name\": \"a\"},\n  {\"name\": \"b\" \"x\"}\n]}\n",
+            "line 3, column",
+        ),
     ];
     for (text, expected) in cases {
         let path = dir.join("bad.json");
