@@ -56,8 +56,8 @@ fn robots(n: usize) -> Vec<RobotRecord> {
             let duration = [-1, 30, 90, 365][rng.below(4) as usize];
             RobotRecord {
                 id: i as i64 + 1,
-                name,
-                description: format!("{word} robot number {i}"),
+                name: name.into(),
+                description: format!("{word} robot number {i}").into(),
                 secret_hash: Some([(i % 251) as u8; 32]),
                 salt: format!("salt{i}"),
                 duration,
@@ -70,7 +70,7 @@ fn robots(n: usize) -> Vec<RobotRecord> {
                 disabled: rng.below(10) == 0,
                 visible: true,
                 creator_ref: 1 + rng.below(5) as i64,
-                creator_type: rng.pick(&["local", "robot"]).to_string(),
+                creator_type: rng.pick(&["local", "robot"]).into(),
                 creation_time: created,
                 update_time: created + rng.below(86_400_000) as i64,
                 policies: Vec::new(),

@@ -127,9 +127,9 @@ fn permissions(f: &Fields<'_>) -> Result<Option<Vec<Option<PermissionIn>>>, Stri
             access: p.array("access", "[]*models.Access", |a| {
                 let a = a.object("models.Access")?;
                 Ok(Access {
-                    action: a.string("action")?,
-                    effect: a.string("effect")?,
-                    resource: a.string("resource")?,
+                    action: a.string("action")?.into(),
+                    effect: a.string("effect")?.into(),
+                    resource: a.string("resource")?.into(),
                 })
             })?,
         })

@@ -5,6 +5,7 @@
 //! what go-swagger generates: fields are declared in alphabetical order because Harbor's JSON keys
 //! come out that way, and zero-valued scalars are left out unless the swagger says otherwise.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -36,14 +37,15 @@ impl Level {
 }
 
 /// One `resource:action` grant. `effect` is kept exactly as sent (`""`, `allow`, `deny`, ...).
+/// Compact strings: these words fit inline, so a stored grant needs no allocation of its own.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Access {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub action: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub effect: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource: String,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub action: CompactString,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub effect: CompactString,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub resource: CompactString,
 }
 
 impl Access {
@@ -73,9 +75,10 @@ pub struct Policy {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RobotRecord {
     pub id: i64,
-    /// Stored name: no prefix; project robots carry `<project>+`.
-    pub name: String,
-    pub description: String,
+    /// Stored name: no prefix; project robots carry `<project>+`. Compact strings here and
+    /// below keep short values inline: a million stored robots are the biggest use of memory.
+    pub name: CompactString,
+    pub description: CompactString,
     /// Salted SHA-256 of the secret; `None` for a legacy (pre-2.2, not editable) robot.
     pub secret_hash: Option<[u8; 32]>,
     pub salt: String,
@@ -88,7 +91,7 @@ pub struct RobotRecord {
     pub disabled: bool,
     pub visible: bool,
     pub creator_ref: i64,
-    pub creator_type: String,
+    pub creator_type: CompactString,
     /// Unix milliseconds, UTC.
     pub creation_time: i64,
     /// Unix milliseconds, UTC.

@@ -113,9 +113,9 @@ mod tests {
                     .iter()
                     .map(|(r, a)| {
                         Some(Access {
-                            resource: r.to_string(),
-                            action: a.to_string(),
-                            effect: String::new(),
+                            resource: (*r).into(),
+                            action: (*a).into(),
+                            effect: Default::default(),
                         })
                     })
                     .collect(),

@@ -697,8 +697,8 @@ mod tests {
     fn robot(id: i64, name: &str) -> RobotRecord {
         RobotRecord {
             id,
-            name: name.to_string(),
-            description: String::new(),
+            name: name.into(),
+            description: Default::default(),
             secret_hash: Some([id as u8; 32]),
             salt: format!("salt{id}"),
             duration: 30,

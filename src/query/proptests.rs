@@ -137,8 +137,8 @@ fn robot_strategy() -> impl Strategy<Value = RobotRecord> {
             )| {
                 RobotRecord {
                     id: 0,
-                    name,
-                    description,
+                    name: name.into(),
+                    description: description.into(),
                     secret_hash: None,
                     salt: String::new(),
                     duration,
