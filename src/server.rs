@@ -68,11 +68,13 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
         .collect();
     let state = AppState::from_source(raw, text.clone(), &path, settings(config)?)?;
     let mut source = format!("fixtures {path}");
+    let mut state_text = None;
     if let Some(state_path) = &config.state_file {
         if let Some(text) = persist::load(state_path)? {
             let shown = state_path.display().to_string();
             state.store().load_source(&text, &shown)?;
             source = format!("state file {shown}");
+            state_text = Some(text);
         }
         state
             .store()
@@ -80,7 +82,8 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
     }
     let counts = state.store().counts();
     if counts.robots >= crate::store::LARGE_FIXTURES {
-        crate::store::release_freed_memory_later();
+        // Unmapping the state file's text and trimming the heap take a while at this size.
+        crate::store::release_later(state_text);
     }
     let summary = format!(
         "{source}: {} users, {} projects, {} members, {} robots; admin {}",

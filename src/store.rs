@@ -216,7 +216,7 @@ impl std::hash::Hasher for Fnv {
 }
 
 /// States with at least this many robots hand the memory freed while loading back to the
-/// kernel (see [`release_freed_memory_later`]).
+/// kernel (see [`release_later`]).
 pub const LARGE_FIXTURES: usize = 10_000;
 
 /// What [`Store::reset`] returns to: the fixtures as given, or the JSON text they were parsed
@@ -227,11 +227,15 @@ enum Initial {
     Source(Arc<String>),
 }
 
-/// [`release_freed_memory`] on another thread: on a heap of gigabytes it takes a while.
-pub fn release_freed_memory_later() {
+/// Drops `garbage`, then [`release_freed_memory`], on another thread: after loading a large
+/// state both take a while.
+pub fn release_later<T: Send + 'static>(garbage: T) {
     let _ = std::thread::Builder::new()
         .name("release-memory".into())
-        .spawn(release_freed_memory);
+        .spawn(move || {
+            drop(garbage);
+            release_freed_memory();
+        });
 }
 
 /// Hands freed heap memory (what parsing the fixtures left behind) back to the kernel, so the

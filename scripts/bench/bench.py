@@ -12,6 +12,7 @@ small stores and never fails on a missed target, only on a broken step.
 import argparse
 import base64
 import http.client
+import itertools
 import os
 import re
 import signal
@@ -290,9 +291,11 @@ def throughput(args, table, mock_1k, store_10k):
                                        conns, secs)
         get, cg = paired(mock_get, ceiling_get, rounds)
         lst, cl = paired(lambda: wrk(mock_10k.url(LIST_PATH), c, secs), ceiling_get, rounds)
+        # Each run gets its own name tag: a name used before would answer 409.
+        tags = itertools.count()
         post, cp = paired(
             lambda: wrk(mock_post.url("/api/v2.0/robots"), c, secs, script=post_script,
-                        script_args=("run",)),
+                        script_args=(f"run{next(tags)}",)),
             lambda: wrk(ceiling.url("/api/v2.0/robots"), c, secs, script=post_script,
                         script_args=("ceiling",)),
             rounds)
@@ -366,11 +369,18 @@ def scale(args, table, mock_1k, rss_empty_mib):
     plain = fixtures(args, n, False)
     label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
 
-    pause_between_loads(args)
-    server = Server(mock_argv(args, plain), log_path(args, "scale-plain"), timeout=120)
-    plain_s = server.ready_s
-    server.stop()
-    table.add(f"load {label} robots from fixtures, plaintext secrets (exec to ready), s",
+    def load_s(argv, name):
+        """Median exec-to-ready time over `load_runs` starts."""
+        times = []
+        for _ in range(args.load_runs):
+            pause_between_loads(args)
+            server = Server(argv, log_path(args, name), timeout=120)
+            times.append(server.ready_s)
+            server.stop()
+        return statistics.median(times)
+
+    plain_s = load_s(mock_argv(args, plain), "scale-plain")
+    table.add(f"load {label} robots from fixtures, plaintext secrets (exec to ready), median s",
               plain_s, None, None, "< 5 s", plain_s < 5, fmt="{:.2f}")
 
     # A state file holds the dump form; load it through --state-file (a symlink, so that a
@@ -380,20 +390,16 @@ def scale(args, table, mock_1k, rss_empty_mib):
         if os.path.lexists(state):
             os.remove(state)
         os.symlink(os.path.basename(hashed), state)
-    pause_between_loads(args)
-    server = Server(mock_argv(args, DEFAULT_FIXTURES) + ["--state-file", state],
-                    log_path(args, "scale-state"), timeout=120)
-    state_s = server.ready_s
-    server.stop()
-    table.add(f"load {label} robots from a state file (exec to ready), s", state_s, None, None,
-              "< 5 s", state_s < 5, fmt="{:.2f}")
+    state_s = load_s(mock_argv(args, DEFAULT_FIXTURES) + ["--state-file", state], "scale-state")
+    table.add(f"load {label} robots from a state file (exec to ready), median s", state_s, None,
+              None, "< 5 s", state_s < 5, fmt="{:.2f}")
 
+    hashed_s = load_s(mock_argv(args, hashed), "scale-hashed")
+    table.add(f"load {label} robots from fixtures, secret_hash + salt (exec to ready), median s",
+              hashed_s, None, None, "< 5 s", hashed_s < 5, fmt="{:.2f}")
     pause_between_loads(args)
     server = Server(mock_argv(args, hashed), log_path(args, "scale-hashed"), timeout=120)
     try:
-        load_s = server.ready_s
-        table.add(f"load {label} robots from fixtures, secret_hash + salt (exec to ready), s",
-                  load_s, None, None, "< 5 s", load_s < 5, fmt="{:.2f}")
         check(server.request("GET", "/api/v2.0/robots/1")[0] == 200, "GET at scale")
         rss_mib = settled_rss_mib(server)
         per_robot = (rss_mib - rss_empty_mib) * 1024 * 1024 / n
@@ -465,10 +471,10 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     if args.smoke:
         args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 3, 1, 2, 3
-        args.n_large, args.rounds = 20_000, 1
+        args.n_large, args.rounds, args.load_runs = 20_000, 1, 1
     else:
         args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 21, 5, 60, 9
-        args.n_large, args.rounds = 1_000_000, 3
+        args.n_large, args.rounds, args.load_runs = 1_000_000, 3, 3
     args.n_small, args.n_small_10k = 1000, 10_000
 
     table = Table(args.smoke)
