@@ -39,6 +39,30 @@ async fn binding_failures_are_422_validation_lists() {
                 .unwrap(),
             "unsupported media type \"text/plain\", only [application/json] are allowed",
         ),
+        // go-openapi names the parsed media type, lower case and without parameters.
+        (
+            request(Method::POST, "/api/v2.0/robots")
+                .header("content-type", "Text/Plain; charset=utf-8")
+                .body(Body::from("{}"))
+                .unwrap(),
+            "unsupported media type \"text/plain\", only [application/json] are allowed",
+        ),
+        // A value Go's mime.ParseMediaType refuses.
+        (
+            request(Method::POST, "/api/v2.0/robots")
+                .header("content-type", "application/json;;")
+                .body(Body::from("{}"))
+                .unwrap(),
+            "parsing Content-Type header from \"application/json;;\" failed, because mime: invalid media parameter",
+        ),
+        (
+            request(Method::DELETE, "/api/v2.0/robots/1")
+                .header("content-type", "application/json; a=1; a=2")
+                .header("content-length", "2")
+                .body(Body::from("{}"))
+                .unwrap(),
+            "parsing Content-Type header from \"application/json; a=1; a=2\" failed, because mime: duplicate parameter name",
+        ),
         (
             request(Method::POST, "/api/v2.0/robots")
                 .header("content-type", "application/json")
