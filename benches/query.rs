@@ -59,7 +59,7 @@ fn robots(n: usize) -> Vec<RobotRecord> {
                 name: name.into(),
                 description: format!("{word} robot number {i}").into(),
                 secret_hash: Some([(i % 251) as u8; 32]),
-                salt: format!("salt{i}"),
+                salt: format!("salt{i}").into(),
                 duration,
                 project_id,
                 expires_at: if duration < 0 {

@@ -51,8 +51,8 @@ impl PermissionIn {
     /// The stored form, once validation has ruled out `null` accesses.
     pub fn to_permission(&self) -> Permission {
         Permission {
-            kind: self.kind.clone(),
-            namespace: self.namespace.clone(),
+            kind: self.kind.as_str().into(),
+            namespace: self.namespace.as_str().into(),
             access: self.access.iter().flatten().flatten().cloned().collect(),
         }
     }

@@ -13,6 +13,7 @@
 //! Passwords and robot secrets may be given in clear (hashed on load) or as a `*_hash` + `salt`
 //! pair; a dump only ever holds the hashes.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::path::Path;
@@ -84,17 +85,19 @@ pub enum RoleSpec {
 }
 
 /// A stored robot. `name` is the stored name (no prefix; project robots `<project>+<name>`).
+/// Compact strings: most values fit inline, so parsing a million robots allocates far less, and
+/// the strings move into the store as they are.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RobotFixture {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    pub name: String,
+    pub name: CompactString,
     /// 0 (the default) for a system robot.
     #[serde(default)]
     pub project_id: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub description: String,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub description: CompactString,
     /// Days, -1 (the default) for never.
     #[serde(default = "never")]
     pub duration: i64,
@@ -108,22 +111,22 @@ pub struct RobotFixture {
     /// `false` makes a pre-2.2 legacy robot without a secret.
     #[serde(default = "yes")]
     pub editable: bool,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub creator_type: String,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub creator_type: CompactString,
     #[serde(default)]
     pub creator_ref: i64,
     /// RFC 3339; defaults to the clock's time at load.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
+    pub creation_time: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<String>,
+    pub update_time: Option<CompactString>,
     /// Plaintext secret for test convenience; hashed on load, never dumped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    pub secret: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_hash: Option<String>,
+    pub secret_hash: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub salt: Option<String>,
+    pub salt: Option<CompactString>,
     #[serde(default)]
     pub permissions: Vec<Permission>,
 }

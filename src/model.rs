@@ -81,7 +81,7 @@ pub struct RobotRecord {
     pub description: CompactString,
     /// Salted SHA-256 of the secret; `None` for a legacy (pre-2.2, not editable) robot.
     pub secret_hash: Option<[u8; 32]>,
-    pub salt: String,
+    pub salt: CompactString,
     /// Days; -1 never expires.
     pub duration: i64,
     /// 0 for system robots.
@@ -123,10 +123,10 @@ impl RobotRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Permission {
     pub access: Vec<Access>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub kind: CompactString,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub namespace: CompactString,
 }
 
 /// `Robot` as GET and list return it.

@@ -700,7 +700,7 @@ mod tests {
             name: name.into(),
             description: Default::default(),
             secret_hash: Some([id as u8; 32]),
-            salt: format!("salt{id}"),
+            salt: format!("salt{id}").into(),
             duration: 30,
             project_id: 0,
             expires_at: 1_700_000_000 + id,
