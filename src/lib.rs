@@ -6,7 +6,8 @@
 //! - [`routes`] has one handler per swagger operation; [`extract`] and [`body`] do the
 //!   go-swagger binding; [`validate`] and [`auth`] Harbor's checks; [`query`] the `q`/`sort`
 //!   language; [`pagination`] the list headers; [`error`] the one error type.
-//! - [`middleware`] is the layer stack in front of routing.
+//! - [`middleware`] holds [`Front`], the one service in front of routing (request id, access
+//!   log, sessions, faults, journal).
 
 pub mod auth;
 pub mod body;
