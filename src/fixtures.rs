@@ -20,21 +20,19 @@ use std::path::Path;
 
 use crate::model::Permission;
 
-/// A whole state: what a fixtures file holds and what `GET /_mock/state` returns. The robots
-/// are [`RobotFixture`]s, or (see [`RawFixtures`]) their JSON text, parsed one at a time as the
-/// store takes them in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A whole state: what a fixtures file holds and what `GET /_mock/state` returns. A file the
+/// server starts from is not parsed into one of these but [`stream`]ed into the store.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fixtures<R = RobotFixture> {
+pub struct Fixtures {
     #[serde(default)]
     pub users: Vec<UserFixture>,
     #[serde(default)]
     pub projects: Vec<ProjectFixture>,
     #[serde(default)]
     pub members: Vec<MemberFixture>,
-    // A path rather than plain `default`, which would ask for `R: Default`.
-    #[serde(default = "Vec::new")]
-    pub robots: Vec<R>,
+    #[serde(default)]
+    pub robots: Vec<RobotFixture>,
     /// The next robot id to hand out; defaults to one past the highest id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_robot_id: Option<i64>,
@@ -131,39 +129,181 @@ pub struct RobotFixture {
     pub permissions: Vec<Permission>,
 }
 
-// Not derived: that would ask for `R: Default`.
-impl<R> Default for Fixtures<R> {
-    fn default() -> Self {
-        Fixtures {
-            users: Vec::new(),
-            projects: Vec::new(),
-            members: Vec::new(),
-            robots: Vec::new(),
-            next_robot_id: None,
+/// Where [`stream`] hands a fixtures file as it parses it: users, projects and members once
+/// they are known, then each robot as soon as it is read.
+pub trait Sink {
+    fn sections(
+        &mut self,
+        users: &[UserFixture],
+        projects: &[ProjectFixture],
+        members: &[MemberFixture],
+    ) -> Result<(), InvalidEntry>;
+
+    /// Robot `index` of the file, or why it does not parse.
+    fn robot(
+        &mut self,
+        index: usize,
+        robot: Result<RobotFixture, String>,
+    ) -> Result<(), InvalidEntry>;
+}
+
+/// What [`stream`] does not hand to the sink.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    pub users: Vec<UserFixture>,
+    pub next_robot_id: Option<i64>,
+}
+
+/// Parses the fixtures file `path`, whose content is `text`, into `sink` in one pass: when the
+/// users, projects and members come before the robots, as they do in every dump, each robot is
+/// handed over as it is read, and a million of them are never held parsed at once. Otherwise
+/// the robots are kept as JSON text until the end and parsed one at a time then. Errors say
+/// where in the file.
+pub fn stream(text: &str, path: &str, sink: &mut impl Sink) -> Result<Streamed, FixturesError> {
+    let mut failed = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde::de::DeserializeSeed::deserialize(
+        FileSeed {
+            sink,
+            failed: &mut failed,
+        },
+        &mut de,
+    )
+    .and_then(|streamed| de.end().map(|()| streamed));
+    match (parsed, failed) {
+        (_, Some(entry)) => Err(locate(&entry, text, path)),
+        (Ok(streamed), None) => Ok(streamed),
+        (Err(e), None) => Err(syntax_error(&e, path)),
+    }
+}
+
+/// The top-level keys, with serde's message for an unknown one.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum Section {
+    Users,
+    Projects,
+    Members,
+    Robots,
+    NextRobotId,
+}
+
+struct FileSeed<'s, S> {
+    sink: &'s mut S,
+    /// The sink's refusal, which stops the parse with an error that only says "stop".
+    failed: &'s mut Option<InvalidEntry>,
+}
+
+impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for FileSeed<'_, S> {
+    type Value = Streamed;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Streamed, D::Error> {
+        de.deserialize_map(self)
+    }
+}
+
+impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, S> {
+    type Value = Streamed;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("struct Fixtures")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Streamed, A::Error> {
+        use serde::de::Error;
+        let (mut users, mut projects, mut members) = (None, None, None);
+        let mut deferred: Option<Vec<&'de RawValue>> = None;
+        let mut streamed = false;
+        let mut next_robot_id = None;
+        let stop = |failed: &mut Option<InvalidEntry>, entry| {
+            *failed = Some(entry);
+            A::Error::custom("invalid entry")
+        };
+        while let Some(section) = map.next_key::<Section>()? {
+            match section {
+                Section::Users if users.is_some() => {
+                    return Err(A::Error::duplicate_field("users"));
+                }
+                Section::Users => users = Some(map.next_value::<Vec<UserFixture>>()?),
+                Section::Projects if projects.is_some() => {
+                    return Err(A::Error::duplicate_field("projects"));
+                }
+                Section::Projects => projects = Some(map.next_value::<Vec<ProjectFixture>>()?),
+                Section::Members if members.is_some() => {
+                    return Err(A::Error::duplicate_field("members"));
+                }
+                Section::Members => members = Some(map.next_value::<Vec<MemberFixture>>()?),
+                Section::Robots if streamed || deferred.is_some() => {
+                    return Err(A::Error::duplicate_field("robots"));
+                }
+                Section::Robots => match (&users, &projects, &members) {
+                    (Some(u), Some(p), Some(m)) => {
+                        self.sink
+                            .sections(u, p, m)
+                            .map_err(|e| stop(self.failed, e))?;
+                        map.next_value_seed(RobotsSeed {
+                            sink: &mut *self.sink,
+                            failed: &mut *self.failed,
+                        })?;
+                        streamed = true;
+                    }
+                    _ => deferred = Some(map.next_value()?),
+                },
+                Section::NextRobotId => next_robot_id = map.next_value()?,
+            }
         }
+        let users = users.unwrap_or_default();
+        if !streamed {
+            let projects = projects.unwrap_or_default();
+            let members = members.unwrap_or_default();
+            self.sink
+                .sections(&users, &projects, &members)
+                .map_err(|e| stop(self.failed, e))?;
+            for (index, raw) in deferred.unwrap_or_default().into_iter().enumerate() {
+                let robot = serde_json::from_str(raw.get()).map_err(|e| without_position(&e));
+                self.sink
+                    .robot(index, robot)
+                    .map_err(|e| stop(self.failed, e))?;
+            }
+        }
+        Ok(Streamed {
+            users,
+            next_robot_id,
+        })
     }
 }
 
-/// Fixtures whose robots are still JSON text borrowed from the file. A million robots parsed
-/// at once take more memory than the state they become; parsed one at a time, each robot's
-/// leftovers are reused for the next.
-pub type RawFixtures<'a> = Fixtures<&'a RawValue>;
-
-/// A robot entry the store can take: parsed already, or JSON text.
-pub trait RobotEntry {
-    /// The parsed robot, or why it does not parse.
-    fn into_fixture(self) -> Result<RobotFixture, String>;
+/// The robots array, each element handed to the sink as soon as it is parsed.
+struct RobotsSeed<'s, S> {
+    sink: &'s mut S,
+    failed: &'s mut Option<InvalidEntry>,
 }
 
-impl RobotEntry for RobotFixture {
-    fn into_fixture(self) -> Result<RobotFixture, String> {
-        Ok(self)
+impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for RobotsSeed<'_, S> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_seq(self)
     }
 }
 
-impl RobotEntry for &RawValue {
-    fn into_fixture(self) -> Result<RobotFixture, String> {
-        serde_json::from_str(self.get()).map_err(|e| without_position(&e))
+impl<'de, S: Sink> serde::de::Visitor<'de> for RobotsSeed<'_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(robot) = seq.next_element::<RobotFixture>()? {
+            if let Err(entry) = self.sink.robot(index, Ok(robot)) {
+                *self.failed = Some(entry);
+                return Err(serde::de::Error::custom("invalid entry"));
+            }
+            index += 1;
+        }
+        Ok(())
     }
 }
 
@@ -208,15 +348,19 @@ pub struct InvalidEntry {
     pub message: String,
 }
 
-impl<'de, R: Deserialize<'de>> Fixtures<R> {
+impl Fixtures {
     /// Parses fixtures JSON; errors carry serde's line and column.
-    pub fn parse(text: &'de str, path: &str) -> Result<Fixtures<R>, FixturesError> {
-        serde_json::from_str(text).map_err(|e| FixturesError::Syntax {
-            path: path.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: without_position(&e),
-        })
+    pub fn parse(text: &str, path: &str) -> Result<Fixtures, FixturesError> {
+        serde_json::from_str(text).map_err(|e| syntax_error(&e, path))
+    }
+}
+
+fn syntax_error(e: &serde_json::Error, path: &str) -> FixturesError {
+    FixturesError::Syntax {
+        path: path.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: without_position(e),
     }
 }
 
@@ -323,7 +467,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_file_line_and_column() {
-        let err = RawFixtures::parse("{\n  \"users\": [\n    {\"username\": 3}\n  ]\n}", "f.json")
+        let err = Fixtures::parse("{\n  \"users\": [\n    {\"username\": 3}\n  ]\n}", "f.json")
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("f.json: line 3, column"), "{err}");
@@ -332,7 +476,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_rejected() {
-        let err = RawFixtures::parse(r#"{"robots": [], "robtos": []}"#, "f.json")
+        let err = Fixtures::parse(r#"{"robots": [], "robtos": []}"#, "f.json")
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `robtos`"), "{err}");

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::faults::Faults;
-use crate::fixtures::{Fixtures, FixturesError, InvalidEntry, RawFixtures};
+use crate::fixtures::{Fixtures, FixturesError, InvalidEntry, UserFixture};
 use crate::journal::Journal;
 use crate::store::{Store, StoreOptions};
 
@@ -60,16 +60,16 @@ impl Instance {
         Ok(Instance::around(store, settings))
     }
 
-    /// Builds an instance from the fixtures file `path`; see [`Store::from_source`].
+    /// Builds an instance from the text of the fixtures file `path`; also returns the file's
+    /// users. See [`Store::from_source`].
     pub fn from_source(
-        raw: RawFixtures<'_>,
         text: Arc<String>,
         path: &str,
         settings: &Settings,
-    ) -> Result<Instance, FixturesError> {
+    ) -> Result<(Instance, Vec<UserFixture>), FixturesError> {
         let (clock, options) = Instance::store_settings(settings, settings.seed);
-        let store = Store::from_source(raw, text, path, clock, options)?;
-        Ok(Instance::around(store, settings))
+        let (store, users) = Store::from_source(text, path, clock, options)?;
+        Ok((Instance::around(store, settings), users))
     }
 
     fn store_settings(settings: &Settings, seed: Option<u64>) -> (Arc<Clock>, StoreOptions) {

@@ -47,7 +47,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 
-use crate::fixtures::{Fixtures, FixturesError, InvalidEntry, RawFixtures};
+use crate::fixtures::{Fixtures, FixturesError, InvalidEntry, UserFixture};
 use crate::instance::Instance;
 use crate::sessions::Sessions;
 use crate::store::Store;
@@ -71,16 +71,15 @@ impl AppState {
         Ok(AppState::around(main, settings))
     }
 
-    /// Builds the main instance from the fixtures file `path`: `raw` parsed from its `text`
-    /// (see [`Store::from_source`]).
+    /// Builds the main instance from the text of the fixtures file `path` (see
+    /// [`Store::from_source`]); also returns the file's users.
     pub fn from_source(
-        raw: RawFixtures<'_>,
         text: Arc<String>,
         path: &str,
         settings: Settings,
-    ) -> Result<AppState, FixturesError> {
-        let main = Instance::from_source(raw, text, path, &settings)?;
-        Ok(AppState::around(main, settings))
+    ) -> Result<(AppState, Vec<UserFixture>), FixturesError> {
+        let (main, users) = Instance::from_source(text, path, &settings)?;
+        Ok((AppState::around(main, settings), users))
     }
 
     fn around(main: Instance, settings: Settings) -> AppState {

@@ -7,7 +7,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::config::Config;
-use crate::fixtures::{self, RawFixtures};
+use crate::fixtures;
 use crate::model::parse_rfc3339_millis;
 use crate::{AppState, Settings, app, persist};
 
@@ -56,9 +56,8 @@ pub fn settings(config: &Config) -> Result<Settings, StartError> {
 pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
     let path = config.fixtures.display().to_string();
     let text = Arc::new(fixtures::read(&config.fixtures)?);
-    let raw = RawFixtures::parse(&text, &path)?;
-    let admins: Vec<String> = raw
-        .users
+    let (state, users) = AppState::from_source(text, &path, settings(config)?)?;
+    let admins: Vec<String> = users
         .iter()
         .filter(|u| u.sysadmin)
         .map(|u| match &u.password {
@@ -66,7 +65,6 @@ pub fn build_state(config: &Config) -> Result<(AppState, String), StartError> {
             None => format!("{} (hashed password)", u.username),
         })
         .collect();
-    let state = AppState::from_source(raw, text.clone(), &path, settings(config)?)?;
     let mut source = format!("fixtures {path}");
     let mut state_text = None;
     if let Some(state_path) = &config.state_file {

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::clock::Clock;
 use crate::fixtures::{
-    self, Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, RawFixtures,
-    RobotEntry, RobotFixture, RoleSpec, UserFixture,
+    self, Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, RobotFixture,
+    RoleSpec, Sink, UserFixture,
 };
 use crate::model::{
     Permission, PermissionView, Policy, Robot, RobotCreated, RobotName, RobotRecord, RobotView,
@@ -339,26 +339,20 @@ impl Store {
         ))
     }
 
-    /// Builds a store from `raw`, parsed from `text`, the content of the fixtures file `path`.
-    /// Robots are parsed one at a time as they are stored, and the store keeps the text as
-    /// what `reset` returns to: for a large file a fraction of the memory of parsed fixtures.
+    /// Builds a store from `text`, the content of the fixtures file `path`, streamed: each
+    /// robot is stored as it is read (see [`fixtures::stream`]). The store keeps the text as
+    /// what `reset` returns to, for a large file a fraction of the memory of parsed fixtures.
+    /// Also returns the file's users, whose passwords the start-up line shows.
     pub fn from_source(
-        raw: RawFixtures<'_>,
         text: Arc<String>,
         path: &str,
         clock: Arc<Clock>,
         options: StoreOptions,
-    ) -> Result<Store, FixturesError> {
+    ) -> Result<(Store, Vec<UserFixture>), FixturesError> {
         let mut rng = options.rng();
-        let inner = Inner::from_fixtures(raw, &mut rng, clock.now_millis())
-            .map_err(|e| fixtures::locate(&e, &text, path))?;
-        Ok(Store::around(
-            inner,
-            Initial::Source(text),
-            rng,
-            clock,
-            options,
-        ))
+        let (inner, users) = Inner::from_source(&text, path, &mut rng, clock.now_millis())?;
+        let store = Store::around(inner, Initial::Source(text), rng, clock, options);
+        Ok((store, users))
     }
 
     fn around(
@@ -702,7 +696,7 @@ impl Store {
     /// changes. Like [`Store::from_source`], robots are parsed one at a time.
     pub fn load_source(&self, text: &str, path: &str) -> Result<(), FixturesError> {
         let now = self.clock.now_millis();
-        let fresh = self.with_rng(|rng| Inner::from_source(text, path, rng, now))?;
+        let (fresh, _) = self.with_rng(|rng| Inner::from_source(text, path, rng, now))?;
         self.write(|inner| {
             *inner = fresh;
             Ok(())
@@ -1138,72 +1132,33 @@ impl Inner {
     }
 
     /// Builds a state from fixtures, checking every entry.
-    /// Builds a state from the text of the fixtures file `path`; errors say where in it.
+    /// Builds a state from the text of the fixtures file `path`, streamed; errors say where in
+    /// it. Also returns the file's users.
     fn from_source(
         text: &str,
         path: &str,
         rng: &mut StdRng,
         now_ms: i64,
-    ) -> Result<Inner, FixturesError> {
-        let raw = RawFixtures::parse(text, path)?;
-        Inner::from_fixtures(raw, rng, now_ms).map_err(|e| fixtures::locate(&e, text, path))
+    ) -> Result<(Inner, Vec<UserFixture>), FixturesError> {
+        let mut builder = Builder::new(rng, now_ms, 0);
+        let rest = fixtures::stream(text, path, &mut builder)?;
+        let inner = builder
+            .finish(rest.next_robot_id)
+            .map_err(|e| fixtures::locate(&e, text, path))?;
+        Ok((inner, rest.users))
     }
 
-    pub fn from_fixtures<R: RobotEntry>(
-        f: Fixtures<R>,
+    pub fn from_fixtures(
+        f: Fixtures,
         rng: &mut StdRng,
         now_ms: i64,
     ) -> Result<Inner, InvalidEntry> {
-        let mut inner = Inner {
-            next_robot_id: 1,
-            ..Inner::default()
-        };
-        let bad = |section, index, message| InvalidEntry {
-            section,
-            index,
-            message,
-        };
-        for (i, p) in f.projects.iter().enumerate() {
-            inner.add_project(p).map_err(|m| bad("projects", i, m))?;
+        let mut builder = Builder::new(rng, now_ms, f.robots.len());
+        builder.sections(&f.users, &f.projects, &f.members)?;
+        for (index, robot) in f.robots.into_iter().enumerate() {
+            builder.robot(index, Ok(robot))?;
         }
-        for (i, u) in f.users.iter().enumerate() {
-            let salt = secret::generate_salt(rng);
-            inner.add_user(u, salt).map_err(|m| bad("users", i, m))?;
-        }
-        for (i, m) in f.members.iter().enumerate() {
-            inner.add_member(m).map_err(|msg| bad("members", i, msg))?;
-        }
-        // Robots are collected, then the map is built in one go: inserting ids in order would
-        // leave every B-tree node about half full, nearly doubling the map's memory.
-        let n = f.robots.len();
-        inner.robot_names.reserve(n);
-        let mut ids = FxHashSet::with_capacity_and_hasher(n, Default::default());
-        // One at a time on this thread: each parsed robot's leftovers are reused for the next
-        // (parsing on a second thread measured twice as slow, its allocations freed here).
-        let mut robots = Vec::with_capacity(n);
-        for (i, r) in f.robots.into_iter().enumerate() {
-            let record = r
-                .into_fixture()
-                .and_then(|r| inner.robot_from_fixture(r, &ids, rng, now_ms))
-                .map_err(|m| bad("robots", i, m))?;
-            inner.next_robot_id = inner.next_robot_id.max(record.id + 1);
-            ids.insert(record.id);
-            inner.robot_names.insert(record.name.clone(), record.id);
-            robots.push((record.id, record));
-        }
-        drop(ids);
-        inner.robots = robots.into_iter().collect();
-        if let Some(next) = f.next_robot_id {
-            if next < inner.next_robot_id {
-                return Err(InvalidEntry {
-                    section: "next_robot_id",
-                    index: 0,
-                    message: format!("{next} is not above every robot id"),
-                });
-            }
-            inner.next_robot_id = next;
-        }
-        Ok(inner)
+        builder.finish(f.next_robot_id)
     }
 
     /// The state in fixtures form.
@@ -1267,6 +1222,101 @@ impl Inner {
                 .collect(),
             next_robot_id: Some(self.next_robot_id),
         }
+    }
+}
+
+/// A state being built from fixtures, section by section, robot by robot.
+struct Builder<'r> {
+    inner: Inner,
+    rng: &'r mut StdRng,
+    now_ms: i64,
+    ids: FxHashSet<i64>,
+    /// Collected, then made into the map in one go: inserting ids in order would leave every
+    /// B-tree node about half full, nearly doubling the map's memory.
+    robots: Vec<(i64, RobotRecord)>,
+}
+
+impl<'r> Builder<'r> {
+    fn new(rng: &'r mut StdRng, now_ms: i64, robots: usize) -> Builder<'r> {
+        let mut inner = Inner {
+            next_robot_id: 1,
+            ..Inner::default()
+        };
+        inner.robot_names.reserve(robots);
+        Builder {
+            inner,
+            rng,
+            now_ms,
+            ids: FxHashSet::with_capacity_and_hasher(robots, Default::default()),
+            robots: Vec::with_capacity(robots),
+        }
+    }
+
+    fn finish(mut self, next_robot_id: Option<i64>) -> Result<Inner, InvalidEntry> {
+        self.inner.robots = self.robots.into_iter().collect();
+        if let Some(next) = next_robot_id {
+            if next < self.inner.next_robot_id {
+                return Err(InvalidEntry {
+                    section: "next_robot_id",
+                    index: 0,
+                    message: format!("{next} is not above every robot id"),
+                });
+            }
+            self.inner.next_robot_id = next;
+        }
+        Ok(self.inner)
+    }
+}
+
+fn bad(section: &'static str, index: usize, message: String) -> InvalidEntry {
+    InvalidEntry {
+        section,
+        index,
+        message,
+    }
+}
+
+impl Sink for Builder<'_> {
+    fn sections(
+        &mut self,
+        users: &[UserFixture],
+        projects: &[ProjectFixture],
+        members: &[MemberFixture],
+    ) -> Result<(), InvalidEntry> {
+        for (i, p) in projects.iter().enumerate() {
+            self.inner
+                .add_project(p)
+                .map_err(|m| bad("projects", i, m))?;
+        }
+        for (i, u) in users.iter().enumerate() {
+            let salt = secret::generate_salt(self.rng);
+            self.inner
+                .add_user(u, salt)
+                .map_err(|m| bad("users", i, m))?;
+        }
+        for (i, m) in members.iter().enumerate() {
+            self.inner.add_member(m).map_err(|e| bad("members", i, e))?;
+        }
+        Ok(())
+    }
+
+    /// Stores one robot. Each parsed robot's strings move into its record, and what is left of
+    /// it is reused by the next one (parsing on a second thread measured twice as slow: glibc
+    /// then frees another thread's allocations).
+    fn robot(
+        &mut self,
+        index: usize,
+        robot: Result<RobotFixture, String>,
+    ) -> Result<(), InvalidEntry> {
+        let inner = &mut self.inner;
+        let record = robot
+            .and_then(|r| inner.robot_from_fixture(r, &self.ids, self.rng, self.now_ms))
+            .map_err(|m| bad("robots", index, m))?;
+        inner.next_robot_id = inner.next_robot_id.max(record.id + 1);
+        self.ids.insert(record.id);
+        inner.robot_names.insert(record.name.clone(), record.id);
+        self.robots.push((record.id, record));
+        Ok(())
     }
 }
 
@@ -1472,9 +1522,9 @@ mod tests {
             ..StoreOptions::default()
         };
         let parsed = Store::new(fixtures.clone(), clock(), options()).unwrap();
-        let text = Arc::new(text);
-        let raw = RawFixtures::parse(&text, "f.json").unwrap();
-        let source = Store::from_source(raw, text.clone(), "f.json", clock(), options()).unwrap();
+        let (source, users) =
+            Store::from_source(Arc::new(text), "f.json", clock(), options()).unwrap();
+        assert_eq!(users, fixtures.users);
         assert_eq!(parsed.initial(), fixtures);
         assert_eq!(source.initial(), fixtures);
         assert_eq!(
@@ -1489,6 +1539,48 @@ mod tests {
         store.create_robot(project_robot("cd")).unwrap();
         store.reset().unwrap();
         assert_eq!(store.robot_count(), 2);
+    }
+
+    #[test]
+    fn robots_streamed_or_deferred_build_the_same_state() {
+        let sections = r#""users":[{"id":1,"username":"admin","password":"Harbor12345","sysadmin":true}],
+            "projects":[{"id":1,"name":"library"}],"members":[]"#;
+        let robots = r#""robots":[{"name":"library+ci","project_id":1,"secret":"Ci-Secret-1",
+            "permissions":[{"kind":"project","namespace":"library",
+            "access":[{"resource":"repository","action":"pull"}]}]},{"name":"ops"}]"#;
+        let build = |text: String| {
+            let options = StoreOptions {
+                seed: Some(3),
+                ..StoreOptions::default()
+            };
+            let clock = Arc::new(Clock::frozen(1_787_292_000_123));
+            Store::from_source(Arc::new(text), "f.json", clock, options).map(|(store, _)| store)
+        };
+        // Sections first: each robot is stored as it is read. Robots first: kept as text.
+        let streamed = build(format!("{{{sections},{robots}}}")).unwrap();
+        let deferred = build(format!("{{{robots},{sections}}}")).unwrap();
+        assert_eq!(streamed.robot_count(), 2);
+        assert_eq!(
+            serde_json::to_value(streamed.dump()).unwrap(),
+            serde_json::to_value(deferred.dump()).unwrap()
+        );
+        let streamed_error = |robots: &str| {
+            build(format!("{{{sections},\n\"robots\":[\n{{\"name\":\"a\"}},\n{robots}]}}"))
+                .err()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            streamed_error(r#"{"name":"a"}"#),
+            "f.json: line 5: robots[1]: duplicate robot name \"a\""
+        );
+        assert!(
+            streamed_error(r#"{"name":7}"#)
+                .starts_with("f.json: line 5, column 9: invalid type: integer `7`"),
+            "{}",
+            streamed_error(r#"{"name":7}"#)
+        );
+        assert!(build(format!("{{{sections},{robots},\"robots\":[]}}")).is_err());
     }
 
     #[test]
