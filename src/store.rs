@@ -1565,10 +1565,12 @@ mod tests {
             serde_json::to_value(deferred.dump()).unwrap()
         );
         let streamed_error = |robots: &str| {
-            build(format!("{{{sections},\n\"robots\":[\n{{\"name\":\"a\"}},\n{robots}]}}"))
-                .err()
-                .unwrap()
-                .to_string()
+            build(format!(
+                "{{{sections},\n\"robots\":[\n{{\"name\":\"a\"}},\n{robots}]}}"
+            ))
+            .err()
+            .unwrap()
+            .to_string()
         };
         assert_eq!(
             streamed_error(r#"{"name":"a"}"#),
