@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::AppState;
 use crate::body::{Body, decode};
 use crate::error::ApiError;
+use crate::instance::Instance;
 use crate::store::{Caller, Store};
 
 /// Largest request body accepted; Harbor has no limit of its own, but nothing a client sends
@@ -27,14 +28,15 @@ pub struct Scope {
 impl FromRequestParts<AppState> for Scope {
     type Rejection = ApiError;
 
+    /// A session's instance, when [`crate::Front`] routed the request to one.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(parts
+        let instance = parts
             .extensions
-            .get::<Scope>()
-            .cloned()
-            .unwrap_or_else(|| Scope {
-                store: state.main.store.clone(),
-            }))
+            .get::<Arc<Instance>>()
+            .unwrap_or(&state.main);
+        Ok(Scope {
+            store: instance.store.clone(),
+        })
     }
 }
 

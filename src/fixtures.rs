@@ -160,17 +160,11 @@ pub struct Streamed {
 /// the robots are kept as JSON text until the end and parsed one at a time then. Errors say
 /// where in the file.
 pub fn stream(text: &str, path: &str, sink: &mut impl Sink) -> Result<Streamed, FixturesError> {
-    let mut failed = None;
+    let mut feed = Feed { sink, failed: None };
     let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = serde::de::DeserializeSeed::deserialize(
-        FileSeed {
-            sink,
-            failed: &mut failed,
-        },
-        &mut de,
-    )
-    .and_then(|streamed| de.end().map(|()| streamed));
-    match (parsed, failed) {
+    let parsed = serde::de::DeserializeSeed::deserialize(FileSeed(&mut feed), &mut de)
+        .and_then(|streamed| de.end().map(|()| streamed));
+    match (parsed, feed.failed) {
         (_, Some(entry)) => Err(locate(&entry, text, path)),
         (Ok(streamed), None) => Ok(streamed),
         (Err(e), None) => Err(syntax_error(&e, path)),
@@ -188,13 +182,30 @@ enum Section {
     NextRobotId,
 }
 
-struct FileSeed<'s, S> {
+/// The sink, and its refusal once it refuses one.
+struct Feed<'s, S> {
     sink: &'s mut S,
-    /// The sink's refusal, which stops the parse with an error that only says "stop".
-    failed: &'s mut Option<InvalidEntry>,
+    failed: Option<InvalidEntry>,
 }
 
-impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for FileSeed<'_, S> {
+impl<S: Sink> Feed<'_, S> {
+    /// Hands something to the sink. A refusal is kept for [`stream`] to report with its place in
+    /// the file; the parse is stopped with an error that only says so.
+    fn give<E: serde::de::Error>(
+        &mut self,
+        hand: impl FnOnce(&mut S) -> Result<(), InvalidEntry>,
+    ) -> Result<(), E> {
+        hand(self.sink).map_err(|entry| {
+            self.failed = Some(entry);
+            E::custom("invalid entry")
+        })
+    }
+}
+
+/// The whole file.
+struct FileSeed<'f, 's, S>(&'f mut Feed<'s, S>);
+
+impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for FileSeed<'_, '_, S> {
     type Value = Streamed;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Streamed, D::Error> {
@@ -202,7 +213,7 @@ impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for FileSeed<'_, S> {
     }
 }
 
-impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, S> {
+impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, '_, S> {
     type Value = Streamed;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -211,14 +222,11 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, S> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Streamed, A::Error> {
         use serde::de::Error;
+        let feed = self.0;
         let (mut users, mut projects, mut members) = (None, None, None);
         let mut deferred: Option<Vec<&'de RawValue>> = None;
         let mut streamed = false;
         let mut next_robot_id = None;
-        let stop = |failed: &mut Option<InvalidEntry>, entry| {
-            *failed = Some(entry);
-            A::Error::custom("invalid entry")
-        };
         while let Some(section) = map.next_key::<Section>()? {
             match section {
                 Section::Users if users.is_some() => {
@@ -238,13 +246,8 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, S> {
                 }
                 Section::Robots => match (&users, &projects, &members) {
                     (Some(u), Some(p), Some(m)) => {
-                        self.sink
-                            .sections(u, p, m)
-                            .map_err(|e| stop(self.failed, e))?;
-                        map.next_value_seed(RobotsSeed {
-                            sink: &mut *self.sink,
-                            failed: &mut *self.failed,
-                        })?;
+                        feed.give(|sink| sink.sections(u, p, m))?;
+                        map.next_value_seed(RobotsSeed(&mut *feed))?;
                         streamed = true;
                     }
                     _ => deferred = Some(map.next_value()?),
@@ -256,14 +259,10 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, S> {
         if !streamed {
             let projects = projects.unwrap_or_default();
             let members = members.unwrap_or_default();
-            self.sink
-                .sections(&users, &projects, &members)
-                .map_err(|e| stop(self.failed, e))?;
+            feed.give(|sink| sink.sections(&users, &projects, &members))?;
             for (index, raw) in deferred.unwrap_or_default().into_iter().enumerate() {
                 let robot = serde_json::from_str(raw.get()).map_err(|e| without_position(&e));
-                self.sink
-                    .robot(index, robot)
-                    .map_err(|e| stop(self.failed, e))?;
+                feed.give(|sink| sink.robot(index, robot))?;
             }
         }
         Ok(Streamed {
@@ -274,12 +273,9 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, S> {
 }
 
 /// The robots array, each element handed to the sink as soon as it is parsed.
-struct RobotsSeed<'s, S> {
-    sink: &'s mut S,
-    failed: &'s mut Option<InvalidEntry>,
-}
+struct RobotsSeed<'f, 's, S>(&'f mut Feed<'s, S>);
 
-impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for RobotsSeed<'_, S> {
+impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for RobotsSeed<'_, '_, S> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
@@ -287,7 +283,7 @@ impl<'de, S: Sink> serde::de::DeserializeSeed<'de> for RobotsSeed<'_, S> {
     }
 }
 
-impl<'de, S: Sink> serde::de::Visitor<'de> for RobotsSeed<'_, S> {
+impl<'de, S: Sink> serde::de::Visitor<'de> for RobotsSeed<'_, '_, S> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -297,10 +293,7 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for RobotsSeed<'_, S> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
         while let Some(robot) = seq.next_element::<RobotFixture>()? {
-            if let Err(entry) = self.sink.robot(index, Ok(robot)) {
-                *self.failed = Some(entry);
-                return Err(serde::de::Error::custom("invalid entry"));
-            }
+            self.0.give(|sink| sink.robot(index, Ok(robot)))?;
             index += 1;
         }
         Ok(())

@@ -133,8 +133,8 @@ impl AppState {
     }
 }
 
-/// The whole application: a tower service (serve it with `axum::serve(listener,
-/// app(state).into_make_service())`, or call it in-process with `tower::ServiceExt::oneshot`).
+/// The whole application: a tower service (serve it with `axum::serve(listener, app(state))`,
+/// or call it in-process with `tower::ServiceExt::oneshot`).
 /// Path clean-up has to run before routing, so [`Front`] does it and then calls the router.
 pub fn app(state: AppState) -> Front {
     let routes = Router::new()

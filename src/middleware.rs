@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use tower::Service;
 
 use crate::error::{ApiError, error_body};
-use crate::extract::Scope;
 use crate::faults::Outcome;
 use crate::instance::Instance;
 use crate::journal::Record;
@@ -124,9 +123,6 @@ impl Front {
             return Err(ApiError::NotFound(format!("session {id} not found")));
         };
         let tail = if tail.is_empty() { "/" } else { tail }.to_string();
-        req.extensions_mut().insert(Scope {
-            store: instance.store.clone(),
-        });
         req.extensions_mut().insert(instance.clone());
         set_path(req, &tail);
         Ok(instance)

@@ -129,7 +129,9 @@ pub struct Permission {
     pub namespace: CompactString,
 }
 
-/// `Robot` as GET and list return it.
+/// `Robot` as GET and list return it, built field by field: the oracle the tests hold
+/// [`RobotView`], which the server serialises, against.
+#[cfg(test)]
 #[derive(Clone, Debug, Serialize)]
 pub struct Robot {
     #[serde(with = "harbor_time")]

@@ -19,9 +19,11 @@ use crate::fixtures::{
     self, Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, RobotFixture,
     RoleSpec, Sink, UserFixture,
 };
+#[cfg(test)]
+use crate::model::Robot;
 use crate::model::{
-    Permission, PermissionView, Policy, Robot, RobotCreated, RobotName, RobotRecord, RobotView,
-    Scope, format_millis, parse_rfc3339_millis,
+    Permission, PermissionView, Policy, RobotCreated, RobotName, RobotRecord, RobotView, Scope,
+    format_millis, parse_rfc3339_millis,
 };
 use crate::query::{self, CompiledFilter, SortKey};
 use crate::rbac::Role;
@@ -215,7 +217,7 @@ pub fn release_later<T: Send + 'static>(garbage: T) {
 /// Hands freed heap memory (what parsing the fixtures left behind) back to the kernel, so the
 /// resident size after loading is what the state needs: glibc keeps freed small chunks for
 /// reuse otherwise.
-pub fn release_freed_memory() {
+fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
@@ -484,7 +486,8 @@ impl Store {
             .ok_or(StoreError::RobotNotFound(id))
     }
 
-    /// The robot as GET returns it.
+    /// The robot as GET returns it, built independently of [`Store::robot_json`] (tests).
+    #[cfg(test)]
     pub fn robot_view(&self, record: &RobotRecord) -> Robot {
         self.inner.read().view(record, &self.prefix)
     }
@@ -948,7 +951,8 @@ impl Inner {
         }
     }
 
-    /// The wire form of a stored robot.
+    /// The wire form of a stored robot, owned (tests compare [`Inner::view_ref`] with it).
+    #[cfg(test)]
     pub fn view(&self, r: &RobotRecord, prefix: &str) -> Robot {
         let name = if r.editable() {
             format!("{prefix}{}", r.name)
