@@ -4,9 +4,15 @@
 
 use std::hint::black_box;
 
+use std::collections::BTreeMap;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use harbor_mock::model::RobotRecord;
-use harbor_mock::query::{compile, parse_q, parse_sort, select};
+use harbor_mock::harbor::robots::ListScope;
+use harbor_mock::query::{CompiledFilter, Paging, compile, parse_q, parse_sort, select};
+use harbor_mock::store::{RobotColumn, RobotRecord};
+
+/// A fixed "now" for time words (2026-08-21T06:00:00Z).
+const NOW_MS: i64 = 1_787_292_000_000;
 
 /// A tiny deterministic generator (SplitMix64), so the data is the same on every run.
 struct SplitMix(u64);
@@ -35,9 +41,9 @@ const WORDS: &[&str] = &[
 ];
 const PROJECTS: &[&str] = &["library", "team-a", "infra", "ml", "web", "data"];
 
-/// `n` robots: a third at system level, the rest `<project>+<word>-<n>`; about one in eight
-/// names contains `ci`.
-fn robots(n: usize) -> Vec<RobotRecord> {
+/// `n` robots by id: a third at system level, the rest `<project>+<word>-<n>`; about one in
+/// eight names contains `ci`.
+fn robots(n: usize) -> BTreeMap<i64, RobotRecord> {
     let mut rng = SplitMix(42);
     let base_ms = 1_767_225_600_000; // 2026-01-01
     (0..n)
@@ -54,7 +60,7 @@ fn robots(n: usize) -> Vec<RobotRecord> {
             };
             let created = base_ms + rng.below(200 * 86_400_000) as i64;
             let duration = [-1, 30, 90, 365][rng.below(4) as usize];
-            RobotRecord {
+            let record = RobotRecord {
                 id: i as i64 + 1,
                 name: name.into(),
                 description: format!("{word} robot number {i}").into(),
@@ -74,7 +80,8 @@ fn robots(n: usize) -> Vec<RobotRecord> {
                 creation_time: created,
                 update_time: created + rng.below(86_400_000) as i64,
                 policies: Vec::new(),
-            }
+            };
+            (record.id, record)
         })
         .collect()
 }
@@ -106,31 +113,42 @@ fn bench_parse(c: &mut Criterion) {
 }
 
 fn bench_select(c: &mut Criterion) {
+    let first = Paging {
+        page: 1,
+        page_size: 10,
+    };
     let mut group = c.benchmark_group("select name=~ci sort=-creation_time page=1 size=10");
     for n in [1_000, 10_000, 100_000] {
         let table = robots(n);
-        let filter = compile(&parse_q("name=~ci").expect("valid q")).expect("compiles");
+        let filter: CompiledFilter<RobotColumn> =
+            compile(&parse_q("name=~ci").expect("valid q"), NOW_MS).expect("compiles");
         let sort = parse_sort("-creation_time");
-        let (total, page) = select(table.iter(), &filter, &sort, 1, 10);
-        assert!(total > n / 20 && page.len() == 10, "{total} matches");
+        let selection = select(&table, &filter, &sort, first);
+        let total = selection.total;
+        assert!(
+            total > n / 20 && selection.page().len() == 10,
+            "{total} matches"
+        );
         group.bench_with_input(BenchmarkId::from_parameter(n), &table, |b, table| {
-            b.iter(|| select(black_box(table).iter(), &filter, &sort, 1, 10))
+            b.iter(|| select(black_box(table), &filter, &sort, first).total)
         });
     }
     group.finish();
 
-    // The whole list call as the handler makes it: parse, compile, select.
+    // The whole list call as the handler makes it: parse, read the scope, compile, select.
+    let third = Paging {
+        page: 3,
+        page_size: 10,
+    };
     let mut group = c.benchmark_group("parse+compile+select Level=system,name=~ci page=3 size=10");
     for n in [1_000, 10_000, 100_000] {
         let table = robots(n);
         group.bench_with_input(BenchmarkId::from_parameter(n), &table, |b, table| {
             b.iter(|| {
                 let mut filter = parse_q(black_box("Level=system,name=~ci")).expect("valid q");
-                filter.remove("Level");
-                filter.set_exact("ProjectID", "0".into());
-                filter.set_exact("Visible", "true".into());
-                let compiled = compile(&filter).expect("compiles");
-                select(table.iter(), &compiled, &parse_sort("name"), 3, 10)
+                ListScope::take(&mut filter).expect("system scope");
+                let compiled = compile::<RobotColumn>(&filter, NOW_MS).expect("compiles");
+                select(table, &compiled, &parse_sort("name"), third).total
             })
         });
     }

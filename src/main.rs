@@ -1,9 +1,10 @@
 //! The `harbor-mock` binary: configuration in, server out. All logic lives in the library.
 
 use clap::Parser;
-use harbor_mock::config::{Cli, Command, LogFormat};
-use harbor_mock::logging::LogWriter;
-use harbor_mock::server;
+use harbor_mock::app;
+use harbor_mock::process::config::{Cli, Command, LogFormat};
+use harbor_mock::process::logging::LogWriter;
+use harbor_mock::process::{healthcheck, server};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -11,10 +12,7 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Healthcheck) = cli.command {
-        return match harbor_mock::healthcheck::check(
-            cli.config.listen,
-            std::time::Duration::from_secs(2),
-        ) {
+        return match healthcheck::check(cli.config.listen, std::time::Duration::from_secs(2)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("healthcheck failed: {e}");
@@ -66,7 +64,7 @@ fn run(cli: &Cli) -> ExitCode {
             .map(|a| a.to_string())
             .unwrap_or_default();
         tracing::info!("harbor-mock listening on http://{addr}; {}", bound.summary);
-        match server::serve(bound.listener, bound.state, server::shutdown_signal()).await {
+        match app::serve(bound.listener, bound.state, server::shutdown_signal()).await {
             Ok(()) => {
                 tracing::info!("harbor-mock stopped");
                 ExitCode::SUCCESS

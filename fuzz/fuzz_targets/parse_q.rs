@@ -1,8 +1,11 @@
 //! `parse_q` (and what the list handler does after it) must never panic, whatever `q` is.
 #![no_main]
 
-use harbor_mock::model::RobotRecord;
-use harbor_mock::query::{compile_at, parse_q, parse_sort, select};
+use std::collections::BTreeMap;
+
+use harbor_mock::harbor::robots::ListScope;
+use harbor_mock::query::{Paging, compile, parse_q, parse_sort, select};
+use harbor_mock::store::{RobotColumn, RobotRecord};
 use libfuzzer_sys::fuzz_target;
 
 fn robot(id: i64, name: &str, project_id: i64) -> RobotRecord {
@@ -29,22 +32,30 @@ fuzz_target!(|data: &[u8]| {
     let Ok(q) = std::str::from_utf8(data) else {
         return;
     };
-    let robots = [
+    let robots: BTreeMap<i64, RobotRecord> = [
         robot(1, "ci", 0),
         robot(2, "library+ci", 1),
         robot(3, "Ops.bot", 0),
         robot(4, "日本+ß", 2),
-    ];
+    ]
+    .into_iter()
+    .map(|r| (r.id, r))
+    .collect();
     match parse_q(q) {
         Ok(mut filter) => {
             for clause in filter.clauses() {
                 assert!(clause.key_span.end < clause.value_span.end);
             }
-            filter.set_exact("Visible", "true".into());
-            if let Ok(compiled) = compile_at(&filter, 1_800_000_000_000_000) {
+            let _ = ListScope::take(&mut filter);
+            if let Ok(compiled) = compile::<RobotColumn>(&filter, 1_800_000_000_000) {
                 let sort = parse_sort(q);
-                let (total, page) = select(robots.iter(), &compiled, &sort, 1, 2);
-                assert!(total <= robots.len() && page.len() <= 2.min(total));
+                let paging = Paging {
+                    page: 1,
+                    page_size: 2,
+                };
+                let selection = select(&robots, &compiled, &sort, paging);
+                let total = selection.total;
+                assert!(total <= robots.len() && selection.page().len() <= 2.min(total));
             }
         }
         Err(e) => {

@@ -1,4 +1,4 @@
-//! `q` text → [`Filter`], and `sort` text → [`SortKey`]s.
+//! `q` text → [`Filter`].
 //!
 //! A cursor over the bytes of the decoded `q` with one function per production. It works on
 //! bytes, not `char`s, because the second URL-decoding can produce bytes that are not UTF-8
@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use super::convert::{go_parse_int, go_parse_q_time, go_query_unescape};
 use super::error::{ParseError, ParseErrorKind};
-use super::eval::{Field, SortKey};
 
 /// The longest `q` accepted, in bytes after the second URL-decoding. Harbor has no limit; the
 /// mock has one so that a huge `q` costs a 400 rather than unbounded work.
@@ -146,29 +145,6 @@ pub fn parse_q(q: &str) -> Result<Filter, ParseError> {
         });
     }
     Parser::new(&decoded).parse_filter()
-}
-
-/// Parses `sort` (`k1,-k2`): a leading `-` means descending; keys must be exactly a Go field
-/// name or a column name (`CreationTime`, `creation_time`; not `creationTime`), others are
-/// dropped, as is a repeat of a field already listed (it could never decide anything). With no
-/// usable key the result is Harbor's default, `name` ascending. Never fails.
-pub fn parse_sort(sort: &str) -> Vec<SortKey> {
-    let mut keys: Vec<SortKey> = Vec::new();
-    for part in sort.split(',') {
-        let (key, desc) = match part.strip_prefix('-') {
-            Some(key) => (key, true),
-            None => (part, false),
-        };
-        if let Some(field) = Field::from_sort_key(key)
-            && !keys.iter().any(|k| k.field == field)
-        {
-            keys.push(SortKey { field, desc });
-        }
-    }
-    if keys.is_empty() {
-        keys.push(SortKey::DEFAULT);
-    }
-    keys
 }
 
 /// A cursor over the decoded `q`; `end` bounds the part being parsed (the whole text, then
@@ -780,45 +756,5 @@ mod tests {
         assert_eq!(f.get("project_id"), Some(&exact("7")));
         f.remove("nothing");
         assert_eq!(f.clauses().len(), 3);
-    }
-
-    #[test]
-    fn sort_keys() {
-        use Field::*;
-        let key = |field, desc| SortKey { field, desc };
-        let cases: &[(&str, Vec<SortKey>)] = &[
-            ("", vec![key(Name, false)]),
-            (
-                "-creation_time,name",
-                vec![key(CreationTime, true), key(Name, false)],
-            ),
-            ("CreationTime", vec![key(CreationTime, false)]),
-            ("creationTime", vec![key(Name, false)]),
-            ("ID,-id", vec![key(Id, false)]),
-            ("foo,,-,--name,expires_at,level", vec![key(Name, false)]),
-            (
-                "expiresat,-Secret,salt",
-                vec![key(ExpiresAt, false), key(Secret, true), key(Salt, false)],
-            ),
-            ("-ProjectID,project_id", vec![key(ProjectId, true)]),
-            (" name", vec![key(Name, false)]),
-            ("NAME", vec![key(Name, false)]),
-            (
-                "-disabled,Visible,duration,creator_ref,CreatorType,update_time,description",
-                vec![
-                    key(Disabled, true),
-                    key(Visible, false),
-                    key(Duration, false),
-                    key(CreatorRef, false),
-                    key(CreatorType, false),
-                    key(UpdateTime, false),
-                    key(Description, false),
-                ],
-            ),
-        ];
-        for (sort, want) in cases {
-            assert_eq!(&parse_sort(sort), want, "sort = {sort:?}");
-        }
-        assert_eq!(parse_sort(&"visible,".repeat(10_000)).len(), 1);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::helpers::*;
 use axum::http::Method;
-use harbor_mock::fixtures::Fixtures;
+use harbor_mock::store::fixtures::Fixtures;
 use serde_json::{Value, json};
 
 const SYS_TARGET: i64 = 1;
@@ -295,14 +295,14 @@ async fn robot_login_is_rejected_for_each_reason() {
     let expires_at = app.get("/api/v2.0/robots/5", ADMIN).await.json()["expires_at"]
         .as_i64()
         .unwrap();
-    let now = app.store.clock().now_secs();
-    app.store.clock().advance((expires_at - now - 1) * 1000);
+    let now = app.clock().now_secs();
+    app.clock().advance((expires_at - now - 1) * 1000);
     assert_eq!(
         app.get(path, auth).await.status.as_u16(),
         200,
         "one second before expiry"
     );
-    app.store.clock().advance(1000);
+    app.clock().advance(1000);
     unauthorized(app.get(path, auth).await);
     let listed = app.get(path, ADMIN).await.json();
     assert!(

@@ -36,7 +36,7 @@ async fn reset_returns_to_the_fixtures() {
         Some(json!({"path": "/x", "status": 500})),
     )
     .await;
-    app.store.clock().advance(1000);
+    app.clock().advance(1000);
     let reply = control(&app, Method::POST, "/_mock/reset", None).await;
     assert_eq!(
         reply.json(),
@@ -44,7 +44,7 @@ async fn reset_returns_to_the_fixtures() {
     );
     assert_eq!(app.store.robot_count(), 0);
     assert_eq!(
-        app.store.clock().now_millis(),
+        app.clock().now_millis(),
         NOW_MS,
         "the clock is back at its start"
     );
@@ -579,7 +579,7 @@ async fn sessions_are_isolated_instances() {
         Some(json!({"by": "1d"})),
     )
     .await;
-    assert_eq!(app.store.clock().now_millis(), NOW_MS);
+    assert_eq!(app.clock().now_millis(), NOW_MS);
     let journal = control(&app, Method::GET, &format!("{base}/_mock/journal"), None)
         .await
         .json();

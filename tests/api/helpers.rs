@@ -3,10 +3,13 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use base64::Engine;
-use harbor_mock::Front;
-use harbor_mock::fixtures::Fixtures;
+use harbor_mock::app::app;
+use harbor_mock::http::Front;
+use harbor_mock::mock::clock::Clock;
+use harbor_mock::mock::instance::Settings;
+use harbor_mock::mock::state::Instances;
 use harbor_mock::store::Store;
-use harbor_mock::{AppState, Settings, app};
+use harbor_mock::store::fixtures::Fixtures;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -26,7 +29,7 @@ pub fn default_fixtures() -> Fixtures {
 }
 
 pub struct TestApp {
-    pub state: AppState,
+    pub state: Instances,
     pub store: Arc<Store>,
 }
 
@@ -89,7 +92,7 @@ impl TestApp {
             ..Settings::default()
         };
         adjust(&mut settings);
-        let state = AppState::new(fixtures, settings).unwrap();
+        let state = Instances::new(fixtures, settings).unwrap();
         TestApp {
             store: state.store().clone(),
             state,
@@ -98,6 +101,11 @@ impl TestApp {
 
     pub fn router(&self) -> Front {
         app(self.state.clone())
+    }
+
+    /// The main instance's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.state.main.clock
     }
 
     /// Sends a request in-process. `body` is sent as JSON when given.

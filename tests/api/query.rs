@@ -33,11 +33,11 @@ async fn seeded() -> TestApp {
     let app = TestApp::new();
     for name in ["ops", "ci", "cd"] {
         app.create(system_robot(name)).await;
-        app.store.clock().advance(1_000);
+        app.clock().advance(1_000);
     }
     for name in ["ci", "web"] {
         app.create(project_robot(name, "library")).await;
-        app.store.clock().advance(1_000);
+        app.clock().advance(1_000);
     }
     app
 }
@@ -209,5 +209,68 @@ async fn project_listing_needs_membership_or_robot_list() {
     assert_eq!(
         listed.header("link"),
         Some("</api/v2.0/robots?page=2&page_size=1&q=Level=project,ProjectID=1>; rel=\"next\"")
+    );
+}
+
+/// `q`'s time words (`now`, `today`, …) are PostgreSQL's, read from the instance's clock: the
+/// main instance's and each session's own, never the machine's. Both clocks here are frozen far
+/// from any machine's date.
+#[tokio::test]
+async fn time_words_in_q_read_the_instance_clock() {
+    // 2027-06-01T00:00:00Z, and the same robot made there.
+    let app = TestApp::with_settings(default_fixtures(), |s| s.clock = Some(1_811_808_000_000));
+    app.create(system_robot("ops")).await;
+    let total = |reply: Reply| {
+        assert_eq!(reply.status.as_u16(), 200, "{}", reply.text);
+        reply.header("x-total-count").unwrap().to_string()
+    };
+    let cases = [
+        ("creation_time=[~now]", "1"),
+        ("creation_time=[now~]", "0"),
+        ("creation_time=now", "0"),
+        ("creation_time=today", "1"),
+        ("creation_time=[today~tomorrow]", "1"),
+        ("creation_time=[~yesterday]", "0"),
+        ("update_time=[~now]", "1"),
+    ];
+    for (q, want) in cases {
+        assert_eq!(total(list(&app, q, "").await), want, "main: {q}");
+    }
+    // A session keeps its own clock: move it back a year and the same robot, made there at
+    // the session's start, is in the future of `now`.
+    let session = app
+        .send(Method::POST, "/_mock/sessions", None, None)
+        .await
+        .json();
+    let base = session["base_path"].as_str().unwrap().to_string();
+    let created = app
+        .send(
+            Method::POST,
+            &format!("{base}/api/v2.0/robots"),
+            Some(ADMIN),
+            Some(system_robot("ops")),
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.text);
+    let moved = app
+        .send(
+            Method::POST,
+            &format!("{base}/_mock/clock/advance"),
+            None,
+            Some(serde_json::json!({"by": "-365d"})),
+        )
+        .await;
+    assert_eq!(moved.status.as_u16(), 200, "{}", moved.text);
+    for (q, want) in [("creation_time=[now~]", "1"), ("creation_time=[~now]", "0")] {
+        let encoded = utf8_percent_encode(q, NON_ALPHANUMERIC);
+        let reply = app
+            .get(&format!("{base}/api/v2.0/robots?q={encoded}"), ADMIN)
+            .await;
+        assert_eq!(total(reply), want, "session: {q}");
+    }
+    assert_eq!(
+        total(list(&app, "creation_time=[~now]", "").await),
+        "1",
+        "the main instance's clock did not move"
     );
 }

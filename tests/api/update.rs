@@ -19,7 +19,7 @@ async fn put_sending_back_the_fetched_object_returns_200_empty() {
     let mut robot = app.get("/api/v2.0/robots/1", ADMIN).await.json();
     robot["description"] = json!("changed");
     robot["disable"] = json!(true);
-    app.store.clock().advance(1_000);
+    app.clock().advance(1_000);
     let reply = put(&app, 1, robot, ADMIN).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.text, "");
@@ -54,7 +54,7 @@ async fn put_replaces_missing_fields_with_zero_values() {
 async fn put_duration_change_counts_from_creation_time() {
     let app = TestApp::new();
     app.create(project_robot("ci", "library")).await;
-    app.store.clock().advance(40 * 86_400_000);
+    app.clock().advance(40 * 86_400_000);
     let mut robot = app.get("/api/v2.0/robots/1", ADMIN).await.json();
     robot["duration"] = json!(10);
     assert_eq!(
@@ -80,7 +80,7 @@ async fn put_error_table() {
     let app = TestApp::new();
     app.create(project_robot("ci", "library")).await;
     app.store
-        .add_project(harbor_mock::fixtures::ProjectFixture {
+        .add_project(harbor_mock::store::fixtures::ProjectFixture {
             id: Some(2),
             name: "other".into(),
         })

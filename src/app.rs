@@ -1,0 +1,51 @@
+//! The application: Harbor's routes and the control API behind the front service, and the one
+//! way it is served (by the binary and by [`crate::mock::harness::MockHarbor`] alike).
+
+use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::api;
+use crate::http::Front;
+use crate::mock::control;
+use crate::mock::state::Instances;
+
+/// The whole application as a tower service: serve it with [`serve`], or call it in-process
+/// with `tower::ServiceExt::oneshot`. Path clean-up and session scoping have to happen before
+/// routing, so [`Front`] does them and then calls the router.
+pub fn app(state: Instances) -> Front {
+    let routes = Router::new()
+        .merge(api::router())
+        .nest("/_mock", control::router(&state.settings))
+        .fallback(api::not_found)
+        .with_state(state.clone());
+    Front::new(state, routes)
+}
+
+/// How long in-flight requests get to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_millis(800);
+
+/// Serves `state` on `listener` until `shutdown` resolves, then stops accepting and lets
+/// in-flight requests finish for at most [`DRAIN`], so `docker stop` never has to wait for its
+/// kill timeout.
+pub async fn serve(
+    listener: TcpListener,
+    state: Instances,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let stopping = Arc::new(Notify::new());
+    let signal = stopping.clone();
+    let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+        shutdown.await;
+        signal.notify_one();
+    });
+    tokio::select! {
+        result = server => result,
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(DRAIN).await;
+        } => Ok(()),
+    }
+}

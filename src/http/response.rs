@@ -1,0 +1,59 @@
+//! Every response body the server writes, in the forms Harbor's server writes them.
+//!
+//! - [`json`] / [`json_body`]: go-openapi's JSON producer: no HTML escaping, a trailing
+//!   newline, `Content-Type: application/json`.
+//! - [`empty`]: responses whose swagger entry has no schema (PUT, DELETE): no body, no
+//!   `Content-Type`, `Content-Length: 0`.
+//! - [`error`]: Harbor's error envelope (`src/lib/http/error.go`), for [`super::ApiError`] and
+//!   injected faults alike, with `Content-Type: application/json; charset=utf-8`.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::harbor::error::error_body;
+use crate::wire;
+
+/// `value` as a JSON body with `status`.
+pub fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
+    json_body(status, wire::json_line(value))
+}
+
+/// A response with an already serialised JSON body (newline included).
+pub fn json_body(status: StatusCode, body: Vec<u8>) -> Response {
+    with_content_type((status, body).into_response(), "application/json")
+}
+
+/// 200 with no body and no `Content-Type`.
+pub fn empty() -> Response {
+    let mut response = Response::new(Body::empty());
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    response
+}
+
+/// `response` with a path-only `Location` header, as Harbor writes it for a created resource
+/// (clients such as the Terraform provider take the path and reuse it).
+pub fn with_location(mut response: Response, path: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(path) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Harbor's error envelope (`crate::harbor::error`) with `status`, `code` and `message`.
+pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    with_content_type(
+        (status, error_body(code, message)).into_response(),
+        "application/json; charset=utf-8",
+    )
+}
+
+fn with_content_type(mut response: Response, value: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(value));
+    response
+}

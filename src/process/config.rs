@@ -1,0 +1,114 @@
+//! Command line and environment configuration (every flag also reads a `HARBOR_MOCK_*` var).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::harbor::DEFAULT_ROBOT_PREFIX;
+
+/// A faithful stand-in for Harbor's robot-account API.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "harbor-mock", version, about)]
+pub struct Cli {
+    /// What to do (serve when absent).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The server's settings.
+    #[command(flatten)]
+    pub config: Config,
+}
+
+/// What to do; serving is the default.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Exit 0 if a server on `--listen` answers `GET /_mock/health` with 200 (for HEALTHCHECK).
+    Healthcheck,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Pretty,
+    /// One JSON object per event.
+    Json,
+}
+
+/// Server settings.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (the startup line says which).
+    #[arg(long, env = "HARBOR_MOCK_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Fixtures file loaded at start and on reset [default: the built-in default fixtures,
+    /// fixtures/default.json]
+    #[arg(long, env = "HARBOR_MOCK_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+    /// Prefix of robot names on the wire and at login (Harbor's robot_name_prefix).
+    #[arg(long, env = "HARBOR_MOCK_ROBOT_PREFIX", default_value = DEFAULT_ROBOT_PREFIX)]
+    pub robot_prefix: String,
+    /// Log filter (`info`, `debug`, `harbor_mock=debug,tower=warn`, ...).
+    #[arg(long, env = "HARBOR_MOCK_LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+    /// Log format.
+    #[arg(
+        long,
+        env = "HARBOR_MOCK_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty"
+    )]
+    pub log_format: LogFormat,
+    /// Seed for secrets, salts and generated request ids (deterministic runs).
+    #[arg(long, env = "HARBOR_MOCK_SEED")]
+    pub seed: Option<u64>,
+    /// Start the clock at this RFC 3339 time and hold it still unless moved.
+    #[arg(long, env = "HARBOR_MOCK_CLOCK")]
+    pub clock: Option<String>,
+    /// Load state from this file at start (if present) and write every change to it.
+    #[arg(long, env = "HARBOR_MOCK_STATE_FILE")]
+    pub state_file: Option<PathBuf>,
+    /// Require `Authorization: Bearer <token>` on the control API.
+    #[arg(long, env = "HARBOR_MOCK_CONTROL_TOKEN", hide_env_values = true)]
+    pub control_token: Option<String>,
+    /// Switch the control API under `/_mock` off (health stays).
+    #[arg(long, env = "HARBOR_MOCK_NO_CONTROL")]
+    pub no_control: bool,
+    /// Number of requests the journal keeps.
+    #[arg(long, env = "HARBOR_MOCK_JOURNAL_SIZE", default_value_t = 1000)]
+    pub journal_size: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let cli = Cli::try_parse_from(["harbor-mock"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(cli.config.robot_prefix, "robot$");
+        assert_eq!(cli.config.journal_size, 1000);
+    }
+
+    #[test]
+    fn flags_override() {
+        let cli = Cli::try_parse_from([
+            "harbor-mock",
+            "--listen",
+            "0.0.0.0:0",
+            "--robot-prefix",
+            "bot+",
+            "--seed",
+            "7",
+            "healthcheck",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Some(Command::Healthcheck)));
+        assert_eq!(cli.config.listen.port(), 0);
+        assert_eq!(cli.config.robot_prefix, "bot+");
+        assert_eq!(cli.config.seed, Some(7));
+    }
+}

@@ -1,0 +1,148 @@
+//! Turning a [`Config`] into a running server: load fixtures, bind, serve, shut down cleanly.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use super::config::Config;
+use crate::datetime::parse_rfc3339_millis;
+use crate::mock::instance::Settings;
+use crate::mock::persist;
+use crate::mock::state::Instances;
+use crate::store::fixtures::{self, DEFAULT_FIXTURES};
+use crate::store::{LARGE_FIXTURES, release_later};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The fixtures or state file cannot be read or used.
+    #[error(transparent)]
+    Fixtures(#[from] fixtures::FixturesError),
+    /// `--clock` is not a time.
+    #[error("--clock / HARBOR_MOCK_CLOCK: {0:?} is not an RFC 3339 time")]
+    Clock(String),
+    /// The address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// `--listen`.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A server bound to its socket, ready to run.
+pub struct Bound {
+    /// The socket.
+    pub listener: TcpListener,
+    /// The instances it serves.
+    pub state: Instances,
+    /// What was loaded, for the start-up line.
+    pub summary: String,
+}
+
+/// The instance settings a configuration asks for.
+pub fn settings(config: &Config) -> Result<Settings, StartError> {
+    let clock = match &config.clock {
+        Some(text) => {
+            Some(parse_rfc3339_millis(text).ok_or_else(|| StartError::Clock(text.clone()))?)
+        }
+        None => None,
+    };
+    Ok(Settings {
+        robot_prefix: config.robot_prefix.clone(),
+        seed: config.seed,
+        clock,
+        journal_size: config.journal_size,
+        control: !config.no_control,
+        control_token: config.control_token.clone(),
+    })
+}
+
+/// Builds the state from the configuration (fixtures, state file, clock, seed, prefix).
+pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
+    let (path, text) = match &config.fixtures {
+        Some(file) => (file.display().to_string(), fixtures::read(file)?),
+        None => ("built-in default".to_string(), DEFAULT_FIXTURES.to_string()),
+    };
+    let (state, users) = Instances::from_source(Arc::new(text), &path, settings(config)?)?;
+    let admins: Vec<String> = users
+        .iter()
+        .filter(|u| u.sysadmin)
+        .map(|u| match &u.password {
+            Some(p) => format!("{}:{p}", u.username),
+            None => format!("{} (hashed password)", u.username),
+        })
+        .collect();
+    let mut source = format!("fixtures {path}");
+    let mut state_text = None;
+    if let Some(state_path) = &config.state_file {
+        if let Some(text) = persist::load(state_path)? {
+            let shown = state_path.display().to_string();
+            state
+                .store()
+                .load_source(&text, &shown, state.main.clock.now_millis())?;
+            source = format!("state file {shown}");
+            state_text = Some(text);
+        }
+        state
+            .store()
+            .set_change_hook(Some(persist::hook(state_path.clone())));
+    }
+    let counts = state.store().counts();
+    if counts.robots >= LARGE_FIXTURES {
+        // Unmapping the state file's text and trimming the heap take a while at this size.
+        release_later(state_text);
+    }
+    let summary = format!(
+        "{source}: {} users, {} projects, {} members, {} robots; admin {}",
+        counts.users,
+        counts.projects,
+        counts.members,
+        counts.robots,
+        if admins.is_empty() {
+            "none".to_string()
+        } else {
+            admins.join(", ")
+        },
+    );
+    Ok((state, summary))
+}
+
+/// Builds the state and binds the listener.
+pub async fn bind(config: &Config) -> Result<Bound, StartError> {
+    let (state, summary) = build_state(config)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    Ok(Bound {
+        listener,
+        state,
+        summary,
+    })
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,29 @@
+//! What can go wrong in a store operation.
+
+/// Failures of store operations; the HTTP edge maps each to Harbor's status and message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// 404.
+    #[error("robot {0} not found")]
+    RobotNotFound(i64),
+    /// 404.
+    #[error("project {0} not found")]
+    ProjectNotFound(String),
+    /// 400: Harbor refuses names with a space before looking them up.
+    #[error("invalid project name: '{0}'")]
+    InvalidProjectName(String),
+    /// 409.
+    #[error("robot account {project_id}:{name} already exists")]
+    Conflict {
+        /// 0 for a system robot.
+        project_id: i64,
+        /// The stored name.
+        name: String,
+    },
+    /// 400: a system permission on a namespace other than `/`.
+    #[error("unknown namespace")]
+    UnknownNamespace,
+    /// 400: control-API misuse (duplicate user, unknown role, …).
+    #[error("{0}")]
+    Invalid(String),
+}

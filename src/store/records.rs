@@ -1,0 +1,229 @@
+//! The stored records, named after Harbor's tables, and how the query language sees the
+//! `robot` table (its Go model `src/pkg/robot/model/model.go`).
+
+use compact_str::CompactString;
+
+use crate::harbor::rbac::Policy;
+use crate::harbor::robots::Level;
+use crate::query::{Cell, Column, ColumnType, Row};
+
+/// A row of Harbor's `project` table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Project {
+    /// `project_id`.
+    pub id: i64,
+    /// The unique name.
+    pub name: String,
+}
+
+/// A row of Harbor's `harbor_user` table; the password is kept only as a salted digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// `user_id`.
+    pub id: i64,
+    /// The unique login name.
+    pub username: String,
+    /// The salt of `password_hash`.
+    pub salt: String,
+    /// Salted SHA-256 of the password.
+    pub password_hash: [u8; 32],
+    /// `sysadmin_flag`.
+    pub sysadmin: bool,
+}
+
+/// A row of Harbor's `robot` table, with its permissions resolved into policies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RobotRecord {
+    /// `id`.
+    pub id: i64,
+    /// Stored name: no prefix; project robots carry `<project>+`. Compact strings here and
+    /// below keep short values inline: a million stored robots are the biggest use of memory.
+    pub name: CompactString,
+    /// Free text.
+    pub description: CompactString,
+    /// Salted SHA-256 of the secret; `None` for a legacy (pre-2.2, not editable) robot.
+    pub secret_hash: Option<[u8; 32]>,
+    /// The salt of `secret_hash`.
+    pub salt: CompactString,
+    /// Days; -1 never expires.
+    pub duration: i64,
+    /// 0 for system robots.
+    pub project_id: i64,
+    /// Unix seconds, or -1.
+    pub expires_at: i64,
+    /// Whether it may log in.
+    pub disabled: bool,
+    /// Listed by `GET /robots` (Harbor hides some internal robots).
+    pub visible: bool,
+    /// Id of the user or robot that created it.
+    pub creator_ref: i64,
+    /// `local` or `robot`.
+    pub creator_type: CompactString,
+    /// Unix milliseconds, UTC.
+    pub creation_time: i64,
+    /// Unix milliseconds, UTC.
+    pub update_time: i64,
+    /// Its permissions, one policy per scope.
+    pub policies: Vec<Policy>,
+}
+
+impl RobotRecord {
+    /// `system` when `project_id` is 0.
+    pub fn level(&self) -> Level {
+        Level::of_project_id(self.project_id)
+    }
+
+    /// Harbor calls a robot editable when it has a stored secret.
+    pub fn editable(&self) -> bool {
+        self.secret_hash.is_some()
+    }
+
+    /// Expired = `expires_at != -1 && expires_at <= now` (seconds).
+    pub fn is_expired(&self, now_secs: i64) -> bool {
+        self.expires_at != -1 && self.expires_at <= now_secs
+    }
+}
+
+/// The `robot` table's columns, as `q` and `sort` name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RobotColumn {
+    /// `ID` / `id`, bigint.
+    Id,
+    /// `Name` / `name`, varchar: the stored name (no `robot$`, `<project>+` for project robots).
+    Name,
+    /// `Description` / `description`, varchar.
+    Description,
+    /// `Secret` / `secret`: sortable, not filterable.
+    Secret,
+    /// `Salt` / `salt`: sortable, not filterable.
+    Salt,
+    /// `Duration` / `duration`, int.
+    Duration,
+    /// `ProjectID` / `project_id`, int.
+    ProjectId,
+    /// `ExpiresAt` / `expiresat` (no underscore), bigint.
+    ExpiresAt,
+    /// `Disabled` / `disabled`, boolean.
+    Disabled,
+    /// `Visible` / `visible`, boolean.
+    Visible,
+    /// `CreatorRef` / `creator_ref`, bigint.
+    CreatorRef,
+    /// `CreatorType` / `creator_type`, varchar.
+    CreatorType,
+    /// `CreationTime` / `creation_time`, timestamp.
+    CreationTime,
+    /// `UpdateTime` / `update_time`, timestamp.
+    UpdateTime,
+}
+
+impl Column for RobotColumn {
+    const ALL: &'static [RobotColumn] = &[
+        RobotColumn::Id,
+        RobotColumn::Name,
+        RobotColumn::Description,
+        RobotColumn::Secret,
+        RobotColumn::Salt,
+        RobotColumn::Duration,
+        RobotColumn::ProjectId,
+        RobotColumn::ExpiresAt,
+        RobotColumn::Disabled,
+        RobotColumn::Visible,
+        RobotColumn::CreatorRef,
+        RobotColumn::CreatorType,
+        RobotColumn::CreationTime,
+        RobotColumn::UpdateTime,
+    ];
+
+    /// Harbor lists robots by name by default.
+    const DEFAULT_SORT: RobotColumn = RobotColumn::Name;
+
+    fn go_name(self) -> &'static str {
+        match self {
+            RobotColumn::Id => "ID",
+            RobotColumn::Name => "Name",
+            RobotColumn::Description => "Description",
+            RobotColumn::Secret => "Secret",
+            RobotColumn::Salt => "Salt",
+            RobotColumn::Duration => "Duration",
+            RobotColumn::ProjectId => "ProjectID",
+            RobotColumn::ExpiresAt => "ExpiresAt",
+            RobotColumn::Disabled => "Disabled",
+            RobotColumn::Visible => "Visible",
+            RobotColumn::CreatorRef => "CreatorRef",
+            RobotColumn::CreatorType => "CreatorType",
+            RobotColumn::CreationTime => "CreationTime",
+            RobotColumn::UpdateTime => "UpdateTime",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            RobotColumn::Id => "id",
+            RobotColumn::Name => "name",
+            RobotColumn::Description => "description",
+            RobotColumn::Secret => "secret",
+            RobotColumn::Salt => "salt",
+            RobotColumn::Duration => "duration",
+            RobotColumn::ProjectId => "project_id",
+            RobotColumn::ExpiresAt => "expiresat",
+            RobotColumn::Disabled => "disabled",
+            RobotColumn::Visible => "visible",
+            RobotColumn::CreatorRef => "creator_ref",
+            RobotColumn::CreatorType => "creator_type",
+            RobotColumn::CreationTime => "creation_time",
+            RobotColumn::UpdateTime => "update_time",
+        }
+    }
+
+    fn column_type(self) -> ColumnType {
+        match self {
+            RobotColumn::Id | RobotColumn::ExpiresAt | RobotColumn::CreatorRef => ColumnType::Int8,
+            RobotColumn::Duration | RobotColumn::ProjectId => ColumnType::Int4,
+            RobotColumn::Disabled | RobotColumn::Visible => ColumnType::Bool,
+            RobotColumn::CreationTime | RobotColumn::UpdateTime => ColumnType::Timestamp,
+            RobotColumn::Secret => ColumnType::Digest,
+            RobotColumn::Name
+            | RobotColumn::Description
+            | RobotColumn::Salt
+            | RobotColumn::CreatorType => ColumnType::Text,
+        }
+    }
+
+    /// `Secret` and `Salt` carry `filter:"false"`.
+    fn filterable(self) -> bool {
+        !matches!(self, RobotColumn::Secret | RobotColumn::Salt)
+    }
+}
+
+impl Row for RobotRecord {
+    type Column = RobotColumn;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn cell(&self, column: RobotColumn) -> Cell<'_> {
+        match column {
+            RobotColumn::Id => Cell::Int(self.id),
+            RobotColumn::Name => Cell::Text(&self.name),
+            RobotColumn::Description => Cell::Text(&self.description),
+            RobotColumn::Secret => Cell::Digest(self.secret_hash.as_ref()),
+            RobotColumn::Salt => Cell::Text(&self.salt),
+            RobotColumn::Duration => Cell::Int(self.duration),
+            RobotColumn::ProjectId => Cell::Int(self.project_id),
+            RobotColumn::ExpiresAt => Cell::Int(self.expires_at),
+            RobotColumn::Disabled => Cell::Bool(self.disabled),
+            RobotColumn::Visible => Cell::Bool(self.visible),
+            RobotColumn::CreatorRef => Cell::Int(self.creator_ref),
+            RobotColumn::CreatorType => Cell::Text(&self.creator_type),
+            RobotColumn::CreationTime => Cell::Time(self.creation_time.saturating_mul(1000)),
+            RobotColumn::UpdateTime => Cell::Time(self.update_time.saturating_mul(1000)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
