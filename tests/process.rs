@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_harbor-mock");
@@ -23,7 +23,37 @@ fn temp_dir(name: &str) -> PathBuf {
 struct Server {
     child: Child,
     base: String,
-    output: Arc<Mutex<String>>,
+    output: Arc<Output>,
+}
+
+/// A process's stdout and stderr so far, and a signal for each new line.
+#[derive(Default)]
+struct Output {
+    text: Mutex<String>,
+    grew: Condvar,
+}
+
+impl Output {
+    fn push(&self, line: &str) {
+        let mut text = self.text.lock().unwrap();
+        text.push_str(line);
+        text.push('\n');
+        self.grew.notify_all();
+    }
+
+    fn text(&self) -> String {
+        self.text.lock().unwrap().clone()
+    }
+
+    /// Waits until the output contains `needle` (woken by each new line), at most `limit`.
+    fn wait_for(&self, needle: &str, limit: Duration) -> String {
+        let text = self.text.lock().unwrap();
+        let (text, _) = self
+            .grew
+            .wait_timeout_while(text, limit, |t| !t.contains(needle))
+            .unwrap();
+        text.clone()
+    }
 }
 
 impl Server {
@@ -37,7 +67,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let output = Arc::new(Mutex::new(String::new()));
+        let output = Arc::new(Output::default());
         let (tx, rx) = std::sync::mpsc::channel();
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
@@ -51,14 +81,13 @@ impl Server {
                         let addr = rest.split(';').next().unwrap_or_default().to_string();
                         let _ = tx.send(addr);
                     }
-                    output.lock().unwrap().push_str(&line);
-                    output.lock().unwrap().push('\n');
+                    output.push(&line);
                 }
             });
         }
         let base = rx
             .recv_timeout(Duration::from_secs(10))
-            .unwrap_or_else(|_| panic!("no listening line; output: {}", output.lock().unwrap()));
+            .unwrap_or_else(|_| panic!("no listening line; output: {}", output.text()));
         Server {
             child,
             base,
@@ -159,13 +188,7 @@ async fn sigterm_with_an_open_connection_exits_0_within_a_second() {
         let (code, took) = server.wait(Duration::from_secs(5));
         assert_eq!(code, Some(0), "{signal}");
         assert!(took < Duration::from_secs(1), "{signal} took {took:?}");
-        assert!(
-            server
-                .output
-                .lock()
-                .unwrap()
-                .contains("harbor-mock stopped")
-        );
+        assert!(server.output.text().contains("harbor-mock stopped"));
     }
 }
 
@@ -199,8 +222,8 @@ async fn logs_never_carry_credentials_or_secrets() {
         .send()
         .await
         .unwrap();
-    std::thread::sleep(Duration::from_millis(100));
-    let output = server.output.lock().unwrap().clone();
+    // The request lines are flushed by the log writer's thread; wait for the last one.
+    let output = server.output.wait_for("PATCH", Duration::from_secs(5));
     assert!(
         output.contains("log-check-1"),
         "the request log line is there: {output}"

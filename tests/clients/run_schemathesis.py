@@ -76,14 +76,19 @@ FIXTURES = {
 }
 
 
-def swagger() -> Path:
+def swagger() -> Path | None:
+    """Harbor's swagger, or None (with the reason printed) when neither place has it."""
     beside = REPO.parent / "shared" / "harbor" / "swagger.yaml"
     if beside.is_file():
         return beside
     env = os.environ.get("HARBOR_SWAGGER")
     if env and Path(env).is_file():
         return Path(env)
-    sys.exit(f"swagger not found: neither {beside} nor $HARBOR_SWAGGER ({env!r}) is a file")
+    print(
+        f"SKIPPED schemathesis: Harbor's swagger is not in the repository and was found neither "
+        f"at {beside} nor at $HARBOR_SWAGGER ({env!r}); set HARBOR_SWAGGER to run it"
+    )
+    return None
 
 
 def wire_view(robot: dict) -> dict:
@@ -94,6 +99,9 @@ def wire_view(robot: dict) -> dict:
 
 
 def main() -> int:
+    spec = swagger()
+    if spec is None:
+        return 0
     max_examples = int(os.environ.get("ST_MAX_EXAMPLES", "500"))
     seed = os.environ.get("ST_SEED", "20260101")
     st = Path(sys.executable).with_name("schemathesis")
@@ -111,7 +119,7 @@ def main() -> int:
         )
         with MockServer(fixtures, seed=1, clock="2026-01-01T00:00:00.250Z") as server:
             args = [
-                str(st), "--config-file", str(config), "run", str(swagger()),
+                str(st), "--config-file", str(config), "run", str(spec),
                 "--url", server.api_url,
                 "--auth", "admin:Harbor12345",
                 *[a for op in OPERATIONS for a in ("--include-operation-id", op)],
