@@ -15,8 +15,10 @@ pub async fn list_robot(ctx: Context, params: ListParams) -> Result<Response> {
     ctx.caller.require_authenticated()?;
     let mut filter = parse_q(params.q.as_deref().unwrap_or(""))?;
     match ListScope::take(&mut filter)? {
-        ListScope::System => ctx.caller.require_system("list")?,
-        ListScope::Project(id) => ctx.caller.require_project(ctx.store(), id, "list")?,
+        ListScope::System => ctx.caller.require_system("robot", "list")?,
+        ListScope::Project(id) => ctx
+            .caller
+            .require_project(ctx.store(), id, "robot", "list")?,
     }
     let filter = query::compile::<RobotColumn>(&filter, ctx.now)?;
     let sort = parse_sort(params.sort.as_deref().unwrap_or(""));
@@ -36,10 +38,10 @@ pub async fn create_robot(ctx: Context, ApiJson(body): ApiJson<RobotCreate>) -> 
     let (level, permissions) = validate(body.duration, &body.level, body.permissions.as_deref())?;
     let namespace = &permissions[0].namespace;
     match level {
-        Level::System => ctx.caller.require_system("create")?,
+        Level::System => ctx.caller.require_system("robot", "create")?,
         Level::Project => ctx
             .caller
-            .require_project_named(store, namespace, "create")?,
+            .require_project_named(store, namespace, "robot", "create")?,
     }
     ctx.caller.require_subset(store, &permissions)?;
     let project = match level {
@@ -94,12 +96,12 @@ pub async fn update_robot(
         ));
     }
     match level {
-        Level::System => ctx.caller.require_system("update")?,
+        Level::System => ctx.caller.require_system("robot", "update")?,
         Level::Project => ctx
             .caller
-            .require_project_named(store, namespace, "update")?,
+            .require_project_named(store, namespace, "robot", "update")?,
     }
-    if level != robot.level() || body.name != store.wire_name(&robot).to_string() {
+    if level != robot.level() || body.name != store.full_name(&robot) {
         return Err(ApiError::BadRequest(
             "cannot update the level or name of robot".into(),
         ));

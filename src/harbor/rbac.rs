@@ -95,6 +95,18 @@ impl Role {
         self as i64
     }
 
+    /// Rank for "highest role" (`highestRole`): projectAdmin, then maintainer, developer,
+    /// guest, limitedGuest; lower is more powerful.
+    pub fn power(self) -> u8 {
+        match self {
+            Role::ProjectAdmin => 0,
+            Role::Maintainer => 1,
+            Role::Developer => 2,
+            Role::Guest => 3,
+            Role::LimitedGuest => 4,
+        }
+    }
+
     /// Harbor's role name, e.g. `projectAdmin`.
     pub fn name(self) -> &'static str {
         match self {
@@ -106,105 +118,243 @@ impl Role {
         }
     }
 
-    /// What the role may do on resource `robot`.
-    pub fn allows_on_robot(self, action: &str) -> bool {
-        match self {
-            Role::ProjectAdmin => {
-                matches!(action, "create" | "read" | "update" | "delete" | "list")
-            }
-            Role::Maintainer | Role::Developer | Role::Guest => matches!(action, "read" | "list"),
-            Role::LimitedGuest => false,
-        }
+    /// What the role may do on `resource` (`project` for the project itself) in its project
+    /// (`src/common/rbac/project/rbac_role.go`, for the resources the mock's routes check).
+    pub fn allows(self, resource: &str, action: &str) -> bool {
+        let grants: &[(&str, &[&str])] = match self {
+            Role::ProjectAdmin => &[
+                ("project", &["read", "update", "delete"]),
+                ("member", &["create", "read", "update", "delete", "list"]),
+                ("metadata", &["create", "read", "update", "delete"]),
+                ("quota", &["read"]),
+                (
+                    "repository",
+                    &["create", "read", "update", "delete", "list", "pull", "push"],
+                ),
+                ("robot", &["create", "read", "update", "delete", "list"]),
+            ],
+            Role::Maintainer => &[
+                ("project", &["read"]),
+                ("member", &["read", "list"]),
+                ("metadata", &["read"]),
+                ("quota", &["read"]),
+                (
+                    "repository",
+                    &["create", "read", "update", "delete", "list", "push", "pull"],
+                ),
+                ("robot", &["read", "list"]),
+            ],
+            Role::Developer => &[
+                ("project", &["read"]),
+                ("member", &["read", "list"]),
+                ("quota", &["read"]),
+                (
+                    "repository",
+                    &["create", "read", "update", "list", "push", "pull"],
+                ),
+                ("robot", &["read", "list"]),
+            ],
+            Role::Guest => &[
+                ("project", &["read"]),
+                ("member", &["read", "list"]),
+                ("quota", &["read"]),
+                ("repository", &["read", "list", "pull"]),
+                ("robot", &["read", "list"]),
+            ],
+            Role::LimitedGuest => &[
+                ("project", &["read"]),
+                ("quota", &["read"]),
+                ("repository", &["list", "read", "pull"]),
+            ],
+        };
+        grants
+            .iter()
+            .any(|(r, actions)| *r == resource && actions.contains(&action))
     }
 }
 
-/// Allowed `(resource, actions)` for `kind: "system"` permissions.
-const SYSTEM_PAIRS: &[(&str, &[&str])] = &[
-    ("audit-log", &["list"]),
-    (
-        "preheat-instance",
-        &["read", "create", "delete", "list", "update"],
-    ),
-    ("project", &["list", "create"]),
-    (
-        "replication-policy",
-        &["read", "create", "delete", "list", "update"],
-    ),
-    ("replication", &["read", "create", "list"]),
-    ("replication-adapter", &["list"]),
-    ("registry", &["read", "create", "delete", "list", "update"]),
-    ("scan-all", &["read", "update", "stop", "create"]),
-    ("system-volumes", &["read"]),
-    (
-        "garbage-collection",
-        &["read", "create", "list", "update", "stop"],
-    ),
-    ("purge-audit", &["read", "create", "list", "update", "stop"]),
-    ("jobservice-monitor", &["list", "stop"]),
-    ("scanner", &["read", "create", "delete", "list", "update"]),
-    ("label", &["read", "create", "delete", "update"]),
-    ("security-hub", &["read", "list"]),
-    ("catalog", &["read"]),
-    ("quota", &["read", "list", "update"]),
-    ("robot", &["create", "read", "list", "delete"]),
-    ("user", &["create", "read", "update", "list", "delete"]),
-    ("ldap-user", &["create", "list"]),
-    (
-        "user-group",
-        &["create", "read", "update", "list", "delete"],
-    ),
+/// What a public project grants every caller that may see public projects
+/// (`src/common/rbac/project/rbac_util.go`): reading it and pulling from it, nothing on its
+/// members, quota, robots or metadata.
+const PUBLIC_GRANTS: &[(&str, &str)] = &[
+    ("project", "read"),
+    ("label", "read"),
+    ("label", "list"),
+    ("repository", "list"),
+    ("repository", "pull"),
+    ("scan", "read"),
+    ("scanner", "read"),
+    ("tag", "list"),
+    ("artifact", "read"),
+    ("artifact", "list"),
+    ("artifact-addition", "read"),
+    ("accessory", "list"),
 ];
 
-/// Allowed `(resource, actions)` for `kind: "project"` permissions.
-const PROJECT_PAIRS: &[(&str, &[&str])] = &[
-    ("log", &["list"]),
-    ("project", &["read", "delete", "update"]),
-    ("metadata", &["read", "create", "delete", "list", "update"]),
-    (
-        "repository",
-        &["read", "update", "delete", "list", "pull", "push"],
-    ),
-    ("artifact", &["read", "create", "list", "delete"]),
-    ("scan", &["create", "read", "stop"]),
-    ("sbom", &["create", "stop", "read"]),
-    ("tag", &["create", "list", "delete"]),
-    ("accessory", &["list"]),
-    ("artifact-addition", &["read"]),
-    ("artifact-label", &["create", "delete"]),
-    ("scanner", &["create", "read"]),
-    (
-        "preheat-policy",
-        &["read", "create", "delete", "list", "update"],
-    ),
-    ("immutable-tag", &["create", "delete", "list", "update"]),
-    (
-        "notification-policy",
-        &["read", "create", "delete", "list", "update"],
-    ),
-    (
-        "tag-retention",
-        &["read", "create", "delete", "list", "update"],
-    ),
-    ("label", &["read", "create", "delete", "list", "update"]),
-    ("quota", &["read"]),
-    ("robot", &["create", "read", "list", "delete"]),
-    ("export-cve", &["create", "read"]),
-    ("member", &["create", "read", "update", "list", "delete"]),
+/// Whether a public project grants `resource:action`.
+pub fn public_allows(resource: &str, action: &str) -> bool {
+    PUBLIC_GRANTS.contains(&(resource, action))
+}
+
+/// Every `resource:action` of Harbor's system scope, in the order `GET /permissions` lists
+/// them (`NolimitProvider.GetPermissions(ScopeSystem)`): what `kind: "system"` robot
+/// permissions may hold.
+pub const SYSTEM_PERMISSIONS: &[(&str, &str)] = &[
+    ("audit-log", "list"),
+    ("preheat-instance", "read"),
+    ("preheat-instance", "create"),
+    ("preheat-instance", "delete"),
+    ("preheat-instance", "list"),
+    ("preheat-instance", "update"),
+    ("project", "list"),
+    ("project", "create"),
+    ("replication-policy", "read"),
+    ("replication-policy", "create"),
+    ("replication-policy", "delete"),
+    ("replication-policy", "list"),
+    ("replication-policy", "update"),
+    ("replication", "read"),
+    ("replication", "create"),
+    ("replication", "list"),
+    ("replication-adapter", "list"),
+    ("registry", "read"),
+    ("registry", "create"),
+    ("registry", "delete"),
+    ("registry", "list"),
+    ("registry", "update"),
+    ("scan-all", "read"),
+    ("scan-all", "update"),
+    ("scan-all", "stop"),
+    ("scan-all", "create"),
+    ("system-volumes", "read"),
+    ("garbage-collection", "read"),
+    ("garbage-collection", "create"),
+    ("garbage-collection", "list"),
+    ("garbage-collection", "update"),
+    ("garbage-collection", "stop"),
+    ("purge-audit", "read"),
+    ("purge-audit", "create"),
+    ("purge-audit", "list"),
+    ("purge-audit", "update"),
+    ("purge-audit", "stop"),
+    ("jobservice-monitor", "list"),
+    ("jobservice-monitor", "stop"),
+    ("scanner", "read"),
+    ("scanner", "create"),
+    ("scanner", "delete"),
+    ("scanner", "list"),
+    ("scanner", "update"),
+    ("label", "read"),
+    ("label", "create"),
+    ("label", "delete"),
+    ("label", "update"),
+    ("security-hub", "read"),
+    ("security-hub", "list"),
+    ("catalog", "read"),
+    ("quota", "read"),
+    ("quota", "list"),
+    ("robot", "create"),
+    ("robot", "read"),
+    ("robot", "list"),
+    ("robot", "delete"),
+    ("user", "create"),
+    ("user", "read"),
+    ("user", "update"),
+    ("user", "list"),
+    ("user", "delete"),
+    ("ldap-user", "create"),
+    ("ldap-user", "list"),
+    ("quota", "update"),
+    ("user-group", "create"),
+    ("user-group", "read"),
+    ("user-group", "update"),
+    ("user-group", "list"),
+    ("user-group", "delete"),
+];
+/// Every `resource:action` of Harbor's project scope, in the order `GET /permissions` lists
+/// them: what `kind: "project"` robot permissions may hold.
+pub const PROJECT_PERMISSIONS: &[(&str, &str)] = &[
+    ("log", "list"),
+    ("project", "read"),
+    ("project", "delete"),
+    ("project", "update"),
+    ("metadata", "read"),
+    ("metadata", "create"),
+    ("metadata", "delete"),
+    ("metadata", "list"),
+    ("metadata", "update"),
+    ("repository", "read"),
+    ("repository", "update"),
+    ("repository", "delete"),
+    ("repository", "list"),
+    ("repository", "pull"),
+    ("repository", "push"),
+    ("artifact", "read"),
+    ("artifact", "create"),
+    ("artifact", "list"),
+    ("artifact", "delete"),
+    ("scan", "create"),
+    ("scan", "read"),
+    ("scan", "stop"),
+    ("sbom", "create"),
+    ("sbom", "stop"),
+    ("sbom", "read"),
+    ("tag", "create"),
+    ("tag", "list"),
+    ("tag", "delete"),
+    ("accessory", "list"),
+    ("artifact-addition", "read"),
+    ("artifact-label", "create"),
+    ("artifact-label", "delete"),
+    ("scanner", "create"),
+    ("scanner", "read"),
+    ("preheat-policy", "read"),
+    ("preheat-policy", "create"),
+    ("preheat-policy", "delete"),
+    ("preheat-policy", "list"),
+    ("preheat-policy", "update"),
+    ("immutable-tag", "create"),
+    ("immutable-tag", "delete"),
+    ("immutable-tag", "list"),
+    ("immutable-tag", "update"),
+    ("notification-policy", "read"),
+    ("notification-policy", "create"),
+    ("notification-policy", "delete"),
+    ("notification-policy", "list"),
+    ("notification-policy", "update"),
+    ("tag-retention", "read"),
+    ("tag-retention", "create"),
+    ("tag-retention", "delete"),
+    ("tag-retention", "list"),
+    ("tag-retention", "update"),
+    ("label", "read"),
+    ("label", "create"),
+    ("label", "delete"),
+    ("label", "list"),
+    ("label", "update"),
+    ("quota", "read"),
+    ("robot", "create"),
+    ("robot", "read"),
+    ("robot", "list"),
+    ("robot", "delete"),
+    ("export-cve", "create"),
+    ("export-cve", "read"),
+    ("member", "create"),
+    ("member", "read"),
+    ("member", "update"),
+    ("member", "list"),
+    ("member", "delete"),
 ];
 
 /// Whether `resource:action` is allowed for a permission of `kind` (`system` or `project`).
 /// `None` when the kind itself is unknown.
 pub fn is_allowed_pair(kind: &str, resource: &str, action: &str) -> Option<bool> {
     let table = match kind {
-        "system" => SYSTEM_PAIRS,
-        "project" => PROJECT_PAIRS,
+        "system" => SYSTEM_PERMISSIONS,
+        "project" => PROJECT_PERMISSIONS,
         _ => return None,
     };
-    Some(
-        table
-            .iter()
-            .any(|(r, actions)| *r == resource && actions.contains(&action)),
-    )
+    Some(table.contains(&(resource, action)))
 }
 
 /// Where a permission check happens.
@@ -268,9 +418,9 @@ mod tests {
 
     #[test]
     fn tables_hold_seventy_pairs_each_and_no_robot_update() {
-        let count = |t: &[(&str, &[&str])]| t.iter().map(|(_, a)| a.len()).sum::<usize>();
-        assert_eq!(count(SYSTEM_PAIRS), 70);
-        assert_eq!(count(PROJECT_PAIRS), 70);
+        let count = |t: &[(&str, &str)]| t.len();
+        assert_eq!(count(SYSTEM_PERMISSIONS), 70);
+        assert_eq!(count(PROJECT_PERMISSIONS), 70);
         assert_eq!(is_allowed_pair("system", "robot", "update"), Some(false));
         assert_eq!(is_allowed_pair("project", "repository", "push"), Some(true));
         assert_eq!(is_allowed_pair("System", "robot", "list"), None);
@@ -279,12 +429,12 @@ mod tests {
     #[test]
     fn roles_on_robot_resource() {
         for action in ["create", "read", "update", "delete", "list"] {
-            assert!(Role::ProjectAdmin.allows_on_robot(action));
-            assert!(!Role::LimitedGuest.allows_on_robot(action));
+            assert!(Role::ProjectAdmin.allows("robot", action));
+            assert!(!Role::LimitedGuest.allows("robot", action));
         }
         for role in [Role::Maintainer, Role::Developer, Role::Guest] {
-            assert!(role.allows_on_robot("read") && role.allows_on_robot("list"));
-            assert!(!role.allows_on_robot("create") && !role.allows_on_robot("delete"));
+            assert!(role.allows("robot", "read") && role.allows("robot", "list"));
+            assert!(!role.allows("robot", "create") && !role.allows("robot", "delete"));
         }
         assert_eq!(Role::from_name("projectadmin"), Some(Role::ProjectAdmin));
         assert_eq!(Role::from_id(4), Some(Role::Maintainer));

@@ -27,8 +27,13 @@ impl From<StoreError> for ApiError {
         use StoreError as S;
         let message = e.to_string();
         match e {
-            S::RobotNotFound(_) | S::ProjectNotFound(_) => ApiError::NotFound(message),
-            S::Conflict { .. } => ApiError::Conflict(message),
+            S::RobotNotFound(_) | S::ProjectNotFound(_) | S::UserNotFound(_) => {
+                ApiError::NotFound(message)
+            }
+            S::Conflict { .. }
+            | S::ProjectConflict(_)
+            | S::UserConflict { .. }
+            | S::MemberConflict => ApiError::Conflict(message),
             S::InvalidProjectName(_) | S::UnknownNamespace | S::Invalid(_) => {
                 ApiError::BadRequest(message)
             }

@@ -127,7 +127,7 @@ async fn add_project(
     ctx: Context,
     ControlJson(p): ControlJson<Option<ProjectFixture>>,
 ) -> Result<Response> {
-    let project = ctx.store().add_project(required(p, "project")?)?;
+    let project = ctx.store().add_project(required(p, "project")?, ctx.now)?;
     Ok(ok(
         StatusCode::CREATED,
         &json!({"id": project.id, "name": project.name}),
@@ -140,7 +140,7 @@ async fn add_user(
 ) -> Result<Response> {
     let u = required(u, "user")?;
     let (username, sysadmin) = (u.username.clone(), u.sysadmin);
-    let id = ctx.store().add_user(u)?;
+    let id = ctx.store().add_user(u, ctx.now)?;
     Ok(ok(
         StatusCode::CREATED,
         &json!({"id": id, "username": username, "sysadmin": sysadmin}),
@@ -152,7 +152,7 @@ async fn add_member(
     ControlJson(m): ControlJson<Option<MemberFixture>>,
 ) -> Result<Response> {
     let m = required(m, "member")?;
-    ctx.store().add_member(m.clone())?;
+    ctx.store().add_member_fixture(m.clone())?;
     Ok(ok(StatusCode::CREATED, &m))
 }
 

@@ -22,10 +22,12 @@ pub(crate) enum Like {
         ascii: Option<Vec<u8>>,
     },
     /// Anything else, with the fewest characters a match needs (a cheap early reject that also
-    /// bounds the matcher's worst case for long patterns).
+    /// bounds the matcher's worst case for long patterns), and how each text character is
+    /// folded before it is compared (`upper`, or not at all for a plain `LIKE`).
     General {
         tokens: Vec<Token>,
         min_chars: usize,
+        fold: fn(char) -> char,
     },
 }
 
@@ -67,11 +69,32 @@ impl Like {
                     .then(|| needle.iter().map(|c| *c as u8).collect());
                 Like::Contains { needle, ascii }
             }
-            None => {
-                let min_chars = tokens.iter().filter(|t| **t != Token::Any).count();
-                Like::General { tokens, min_chars }
-            }
+            None => Like::general(tokens, upper),
         })
+    }
+
+    /// A plain, case-sensitive `col LIKE pattern` (what Harbor's user search runs).
+    pub(crate) fn case_sensitive(pattern: &str) -> Option<Like> {
+        let mut tokens = Vec::new();
+        let mut chars = pattern.chars();
+        while let Some(c) = chars.next() {
+            tokens.push(match c {
+                '\\' => Token::Lit(chars.next()?),
+                '%' => Token::Any,
+                '_' => Token::One,
+                c => Token::Lit(c),
+            });
+        }
+        Some(Like::general(tokens, |c| c))
+    }
+
+    fn general(tokens: Vec<Token>, fold: fn(char) -> char) -> Like {
+        let min_chars = tokens.iter().filter(|t| **t != Token::Any).count();
+        Like::General {
+            tokens,
+            min_chars,
+            fold,
+        }
     }
 
     /// Whether `text` matches.
@@ -83,9 +106,13 @@ impl Like {
                 Some(bytes) if text.is_ascii() => contains_ascii(text.as_bytes(), bytes),
                 _ => contains_chars(text, needle),
             },
-            Like::General { tokens, min_chars } => {
+            Like::General {
+                tokens,
+                min_chars,
+                fold,
+            } => {
                 let long_enough = *min_chars == 0 || text.chars().nth(min_chars - 1).is_some();
-                long_enough && matches_general(tokens, text)
+                long_enough && matches_general(tokens, text, *fold)
             }
         }
     }
@@ -121,7 +148,7 @@ fn contains_chars(hay: &str, needle: &[char]) -> bool {
 
 /// The classic wildcard matcher: advance both sides, remember the last `%`, and on a mismatch
 /// let that `%` swallow one more character. Linear in practice, O(n·m) at worst.
-fn matches_general(tokens: &[Token], text: &str) -> bool {
+fn matches_general(tokens: &[Token], text: &str, fold: fn(char) -> char) -> bool {
     let (mut ti, mut pi) = (0, 0);
     let mut star: Option<(usize, usize)> = None; // (token after the `%`, text position)
     loop {
@@ -132,7 +159,7 @@ fn matches_general(tokens: &[Token], text: &str) -> bool {
                     ti += c.len_utf8();
                     continue;
                 }
-                Some(Token::Lit(l)) if *l == upper(c) => {
+                Some(Token::Lit(l)) if *l == fold(c) => {
                     pi += 1;
                     ti += c.len_utf8();
                     continue;

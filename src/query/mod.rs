@@ -46,11 +46,13 @@ mod parser;
 mod select;
 mod sort;
 
+pub(crate) use collate::compare as compare_text;
 pub use columns::{Cell, Column, ColumnType, Row, filter_column, sort_column};
 pub use compile::{CompiledFilter, compile};
 pub use error::{FilterError, FilterErrorKind, ParseError, ParseErrorKind};
+pub(crate) use like::Like;
 pub use parser::{Clause, Filter, MAX_Q_LEN, Pattern, Value, parse_q};
 #[cfg(test)]
 pub(crate) use select::scan;
-pub use select::{FULL_SORT_MAX, PARALLEL_SCAN, Paging, Selection, select};
+pub use select::{FULL_SORT_MAX, PARALLEL_SCAN, Paging, Selection, select, select_where};
 pub use sort::{SortKey, compare, parse_sort};

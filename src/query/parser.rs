@@ -103,14 +103,31 @@ impl Filter {
     /// Sets `raw_key=value` as an exact match, replacing a clause with that exact key. Other
     /// spellings of the same field stay and are ANDed, as in Harbor.
     pub fn set_exact(&mut self, raw_key: &str, value: String) {
+        self.set(raw_key, Pattern::Exact(value.clone()), value);
+    }
+
+    /// Sets `raw_key` to a substring match of `value` (what a handler's `name=` parameter
+    /// becomes), replacing a clause with that exact key.
+    pub fn set_fuzzy(&mut self, raw_key: &str, value: String) {
+        self.set(raw_key, Pattern::Fuzzy(value.clone()), format!("~{value}"));
+    }
+
+    fn set(&mut self, raw_key: &str, pattern: Pattern, raw: String) {
         self.insert(Clause {
             key: raw_key.to_string(),
-            raw: value.clone(),
-            pattern: Pattern::Exact(value),
+            raw,
+            pattern,
             key_span: 0..0,
             value_span: 0..0,
             invalid_utf8: false,
         });
+    }
+
+    /// Takes out the clause whose key is spelled exactly `raw_key` (a handler's own keyword,
+    /// such as `public` for projects).
+    pub fn take(&mut self, raw_key: &str) -> Option<Pattern> {
+        let at = self.clauses.iter().position(|c| c.key == raw_key)?;
+        Some(self.clauses.remove(at).pattern)
     }
 
     /// Drops the clause whose key is spelled exactly `raw_key`.

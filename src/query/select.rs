@@ -90,7 +90,19 @@ pub fn select<'a, R: Row>(
     sort: &[SortKey<R::Column>],
     paging: Paging,
 ) -> Selection<'a, R> {
-    let mut hits = scan(rows, filter, rows.len() >= PARALLEL_SCAN);
+    select_where(rows, filter, |_| true, sort, paging)
+}
+
+/// [`select`] with a further condition on each row, for the filters a handler adds to `q`
+/// (Harbor's `FilterBy…` methods: a project's visibility, its `public` metadata, its owner).
+pub fn select_where<'a, R: Row>(
+    rows: &'a BTreeMap<i64, R>,
+    filter: &CompiledFilter<R::Column>,
+    also: impl Fn(&R) -> bool + Sync,
+    sort: &[SortKey<R::Column>],
+    paging: Paging,
+) -> Selection<'a, R> {
+    let mut hits = scan(rows, filter, &also, rows.len() >= PARALLEL_SCAN);
     let total = hits.len();
     let order = |a: &&R, b: &&R| compare(sort, *a, *b);
     let window = paging.window(total);
@@ -130,12 +142,13 @@ pub fn select<'a, R: Row>(
 pub(crate) fn scan<'a, R: Row>(
     rows: &'a BTreeMap<i64, R>,
     filter: &CompiledFilter<R::Column>,
+    also: &(impl Fn(&R) -> bool + Sync),
     parallel: bool,
 ) -> Vec<&'a R> {
     let part = |from: Bound<i64>, to: Bound<i64>| -> Vec<&'a R> {
         rows.range((from, to))
             .map(|(_, r)| r)
-            .filter(|r| filter.matches(*r))
+            .filter(|r| filter.matches(*r) && also(r))
             .collect()
     };
     let (Some(first), Some(last)) = (rows.keys().next(), rows.keys().next_back()) else {

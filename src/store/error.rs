@@ -20,6 +20,23 @@ pub enum StoreError {
         /// The stored name.
         name: String,
     },
+    /// 409.
+    #[error("The project named {0} already exists")]
+    ProjectConflict(String),
+    /// 404.
+    #[error("user {0} not found")]
+    UserNotFound(i64),
+    /// 409.
+    #[error("user {username} or email {email} already exists")]
+    UserConflict {
+        /// The name asked for.
+        username: String,
+        /// The email asked for.
+        email: String,
+    },
+    /// 409.
+    #[error("The project member specified already exist")]
+    MemberConflict,
     /// 400: a system permission on a namespace other than `/`.
     #[error("unknown namespace")]
     UnknownNamespace,

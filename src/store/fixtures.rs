@@ -11,11 +11,14 @@
 //! }
 //! ```
 //! Passwords and robot secrets may be given in clear (hashed on load) or as a `*_hash` + `salt`
-//! pair; a dump only ever holds the hashes.
+//! pair; a dump only ever holds the hashes. Projects may name their `owner` and be `public`
+//! (a dump writes `owner_id` and the `public` metadata); `configurations` holds the items that
+//! differ from Harbor's defaults; the `next_*_id`s carry Harbor's sequences across a dump.
 
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::harbor::rbac::Permission;
@@ -37,9 +40,22 @@ pub struct Fixtures {
     /// Robots.
     #[serde(default)]
     pub robots: Vec<RobotFixture>,
+    /// Configuration items that differ from Harbor's defaults, e.g.
+    /// `{"robot_name_prefix": "bot$"}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub configurations: BTreeMap<String, serde_json::Value>,
     /// The next robot id to hand out; defaults to one past the highest id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_robot_id: Option<i64>,
+    /// The next project id; defaults to one past the highest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_project_id: Option<i64>,
+    /// The next user id; defaults to one past the highest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_user_id: Option<i64>,
+    /// The next member id; defaults to one past the highest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_member_id: Option<i64>,
 }
 
 /// A Harbor user.
@@ -51,6 +67,15 @@ pub struct UserFixture {
     pub id: Option<i64>,
     /// The login name.
     pub username: String,
+    /// Unique when not empty; users may log in with it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    /// The full name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub realname: String,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
     /// The password in clear, hashed on load (never dumped).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -63,10 +88,16 @@ pub struct UserFixture {
     /// Whether the user has the admin flag.
     #[serde(default)]
     pub sysadmin: bool,
+    /// RFC 3339; defaults to the clock's time at load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+    /// RFC 3339; defaults to `creation_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
 }
 
 /// A Harbor project.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectFixture {
     /// Defaults to one past the highest id so far.
@@ -74,12 +105,33 @@ pub struct ProjectFixture {
     pub id: Option<i64>,
     /// The unique name.
     pub name: String,
+    /// Shorthand for the `public` metadata; a project is private unless one says otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    /// Metadata, all strings (`{"public": "true", "auto_scan": "false"}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    /// The owner's username; defaults to the first sysadmin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Or the owner's user id (what a dump writes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// RFC 3339; defaults to the clock's time at load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+    /// RFC 3339; defaults to `creation_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
 }
 
 /// A project membership: project and user by name, role by Harbor name or id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberFixture {
+    /// The member id; defaults to the next of the sequence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// The project's name.
     pub project: String,
     /// The user's name.
@@ -180,8 +232,36 @@ pub trait Sink {
 pub struct Streamed {
     /// Users; passwords in clear or hashed.
     pub users: Vec<UserFixture>,
-    /// The file's `next_robot_id`.
+    /// The sections that only matter once everything else is in.
+    pub rest: Rest,
+}
+
+/// The sections applied last: configuration and sequences.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rest {
+    /// `configurations`.
+    pub configurations: BTreeMap<String, serde_json::Value>,
+    /// `next_robot_id`.
     pub next_robot_id: Option<i64>,
+    /// `next_project_id`.
+    pub next_project_id: Option<i64>,
+    /// `next_user_id`.
+    pub next_user_id: Option<i64>,
+    /// `next_member_id`.
+    pub next_member_id: Option<i64>,
+}
+
+impl Fixtures {
+    /// The sections applied last, taken out.
+    pub fn rest(&mut self) -> Rest {
+        Rest {
+            configurations: std::mem::take(&mut self.configurations),
+            next_robot_id: self.next_robot_id,
+            next_project_id: self.next_project_id,
+            next_user_id: self.next_user_id,
+            next_member_id: self.next_member_id,
+        }
+    }
 }
 
 /// Parses the fixtures file `path`, whose content is `text`, into `sink` in one pass: when the
@@ -209,7 +289,11 @@ enum Section {
     Projects,
     Members,
     Robots,
+    Configurations,
     NextRobotId,
+    NextProjectId,
+    NextUserId,
+    NextMemberId,
 }
 
 /// The sink, and its refusal once it refuses one.
@@ -256,7 +340,7 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, '_, S> {
         let (mut users, mut projects, mut members) = (None, None, None);
         let mut deferred: Option<Vec<&'de RawValue>> = None;
         let mut streamed = false;
-        let mut next_robot_id = None;
+        let mut rest = Rest::default();
         while let Some(section) = map.next_key::<Section>()? {
             match section {
                 Section::Users if users.is_some() => {
@@ -282,7 +366,11 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, '_, S> {
                     }
                     _ => deferred = Some(map.next_value()?),
                 },
-                Section::NextRobotId => next_robot_id = map.next_value()?,
+                Section::Configurations => rest.configurations = map.next_value()?,
+                Section::NextRobotId => rest.next_robot_id = map.next_value()?,
+                Section::NextProjectId => rest.next_project_id = map.next_value()?,
+                Section::NextUserId => rest.next_user_id = map.next_value()?,
+                Section::NextMemberId => rest.next_member_id = map.next_value()?,
             }
         }
         let users = users.unwrap_or_default();
@@ -295,10 +383,7 @@ impl<'de, S: Sink> serde::de::Visitor<'de> for FileSeed<'_, '_, S> {
                 feed.give(|sink| sink.robot(index, robot))?;
             }
         }
-        Ok(Streamed {
-            users,
-            next_robot_id,
-        })
+        Ok(Streamed { users, rest })
     }
 }
 

@@ -1,18 +1,22 @@
-//! `GET /robots`: [`query::select`] over the robot table, with a cache of recent results.
+//! The lists, each over [`query::select`]: robots (with a cache of recent results), projects,
+//! project members, and the user search.
 //!
-//! Repeating a query on an unchanged store (a client paging through a list, a test polling
-//! one) then costs a lookup instead of a scan of every robot. Every change starts a new store
-//! generation, and a cached result is only used at the generation it was computed at.
+//! The robot cache: repeating a query on an unchanged store (a client paging through a list, a
+//! test polling one) costs a lookup instead of a scan of every robot. Every change starts a new
+//! store generation, and a cached result is only used at the generation it was computed at.
 
 use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::records::{RobotColumn, RobotRecord};
+use super::records::ProjectColumn;
+use super::records::{ProjectRecord, RobotColumn, RobotRecord, UserRecord};
 use super::tables::Tables;
-use crate::query::{self, CompiledFilter, Paging, SortKey};
-use crate::wire;
+use crate::harbor::auth::Caller;
+use crate::harbor::projects::{ListFilter, Visibility};
+use crate::query::{self, CompiledFilter, Like, Paging, SortKey};
+use crate::wire::{self, UserSearchRespItem};
 
 /// Result of a list: the total before paging and the page as the response body (a JSON array
 /// of `Robot`s and a newline).
@@ -75,19 +79,18 @@ impl ListCache {
     }
 }
 
-/// The robots matching `filter`, ordered by `sort` (ties by id), paged by `paging`, with
-/// names under `prefix`. `generation` is the tables' (see [`crate::store::Store`]): results
-/// are cached and reused until it changes.
+/// The robots matching `filter`, ordered by `sort` (ties by id), paged by `paging`.
+/// `generation` is the tables' (see [`crate::store::Store`]): results are cached and reused
+/// until it changes.
 pub(super) fn list_robots(
     cache: &Mutex<ListCache>,
     tables: &Tables,
     generation: u64,
-    prefix: &str,
     query: ListQuery<'_>,
 ) -> Listing {
     let key = format!("{:?}\u{0}{:?}", query.filter, query.sort);
     let render = |page: &mut dyn Iterator<Item = &RobotRecord>| {
-        let views: Vec<wire::Robot<'_>> = page.map(|r| tables.robot_view(r, prefix)).collect();
+        let views: Vec<wire::Robot<'_>> = page.map(|r| tables.robot_view(r)).collect();
         wire::json_line(&views)
     };
     if let Some(listing) = cached(cache, &key, generation, tables, query.paging, &render) {
@@ -150,6 +153,159 @@ fn cached(
     Some(Listing { total, body })
 }
 
+/// What a `GET /projects` asks for: the compiled `q` (with `name=` folded in), the filters
+/// Harbor applies besides it, the order and the page.
+#[derive(Clone, Copy)]
+pub struct ProjectQuery<'q> {
+    /// `q`, compiled against the project table.
+    pub filter: &'q CompiledFilter<ProjectColumn>,
+    /// Visibility, `public=`, `owner=`.
+    pub also: &'q ListFilter,
+    /// `sort`.
+    pub sort: &'q [SortKey<ProjectColumn>],
+    /// `page`, `page_size`.
+    pub paging: Paging,
+}
+
+/// `GET /projects`: the projects the compiled `q` and Harbor's own filters let through, as
+/// `viewer` sees them.
+pub(super) fn list_projects(
+    tables: &Tables,
+    query: ProjectQuery<'_>,
+    viewer: &Caller,
+    detail: bool,
+) -> Listing {
+    let also = |p: &ProjectRecord| tables.lets_through(p, query.also);
+    let selection = query::select_where(
+        &tables.projects,
+        query.filter,
+        also,
+        query.sort,
+        query.paging,
+    );
+    let views: Vec<_> = selection
+        .page()
+        .iter()
+        .map(|p| tables.project_view(p, viewer, detail))
+        .collect();
+    Listing {
+        total: selection.total,
+        body: wire::json_line(&views),
+    }
+}
+
+impl Tables {
+    /// Harbor's `FilterByPublic`, `FilterByOwner`, `FilterByMember` and `FilterByNames`: the
+    /// stored `public` metadata compared as exact text, the owner by username, membership
+    /// whatever the role.
+    fn lets_through(&self, p: &ProjectRecord, also: &ListFilter) -> bool {
+        let public = p.metadata.get("public").map(String::as_str);
+        let listed_public = public == Some("true");
+        if let Some(want) = also.public
+            && public != Some(if want { "true" } else { "false" })
+        {
+            return false;
+        }
+        if let Some(owner) = &also.owner
+            && self.user_by_name(owner).map(|u| u.id) != Some(p.owner_id)
+        {
+            return false;
+        }
+        match &also.visibility {
+            Visibility::All => true,
+            Visibility::Public => listed_public,
+            Visibility::Member {
+                user_id,
+                with_public,
+            } => self.member_ids.contains_key(&(p.id, *user_id)) || (*with_public && listed_public),
+            Visibility::Named { names, with_public } => {
+                names.is_empty() || names.contains(&p.name) || (*with_public && listed_public)
+            }
+        }
+    }
+}
+
+/// `GET …/members`: every member of the project counts in the total, whatever `entityname`;
+/// the page holds those named `entityname` (when given) whose role is known, by name.
+pub(super) fn list_members(
+    tables: &Tables,
+    project_id: i64,
+    entityname: Option<&str>,
+    paging: Paging,
+) -> Listing {
+    let total = tables.members_of(project_id).count();
+    let mut views: Vec<_> = tables
+        .members_of(project_id)
+        .filter_map(|m| tables.member_view(m))
+        .filter(|v| entityname.is_none_or(|name| v.entity_name == name))
+        .collect();
+    views.sort_by(|a, b| {
+        crate::query::compare_text(a.entity_name, b.entity_name).then(a.id.cmp(&b.id))
+    });
+    let window = paging.window(views.len());
+    Listing {
+        total,
+        body: wire::json_line(&views[window]),
+    }
+}
+
+/// The body of member `member_id` of project `project_id`; a negative id disables the id
+/// filter (Harbor's DAO then returns the project's first member by name).
+pub(super) fn member_json(tables: &Tables, project_id: i64, member_id: i64) -> Option<Vec<u8>> {
+    let view = if member_id < 0 {
+        tables
+            .members_of(project_id)
+            .filter_map(|m| tables.member_view(m))
+            .min_by(|a, b| crate::query::compare_text(a.entity_name, b.entity_name))
+    } else {
+        tables
+            .members
+            .get(&member_id)
+            .filter(|m| m.project_id == project_id)
+            .and_then(|m| tables.member_view(m))
+    }?;
+    Some(wire::json_line(&view))
+}
+
+/// `GET /users/search`: Harbor counts and lists with two different queries. The total is the
+/// users other than user 1 whose name contains `username` in any case; the list is the users
+/// (user 1 included) whose name is `LIKE '%<username>%'` (case-sensitive, `_` and `%` acting as
+/// wildcards), shortest name first, at most `page_size` of them; `page` is not used.
+pub(super) fn search_users(tables: &Tables, username: &str, page_size: i64) -> Listing {
+    let lower = username.to_lowercase();
+    let total = tables
+        .users
+        .values()
+        .filter(|u| u.id != 1 && u.username.to_lowercase().contains(&lower))
+        .count();
+    let like = Like::case_sensitive(&format!("%{username}%"));
+    let mut hits: Vec<&UserRecord> = tables
+        .users
+        .values()
+        .filter(|u| like.as_ref().is_some_and(|l| l.matches(&u.username)))
+        .collect();
+    hits.sort_by(|a, b| {
+        (a.username.chars().count(), &a.username).cmp(&(b.username.chars().count(), &b.username))
+    });
+    if page_size > 0 {
+        hits.truncate(usize::try_from(page_size).unwrap_or(usize::MAX));
+    }
+    let items: Vec<UserSearchRespItem<'_>> = if total == 0 {
+        Vec::new()
+    } else {
+        hits.iter()
+            .map(|u| UserSearchRespItem {
+                user_id: u.id,
+                username: &u.username,
+            })
+            .collect()
+    };
+    Listing {
+        total,
+        body: wire::json_line(&items),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,8 +353,8 @@ mod tests {
             let filter = compile(&parse_q(q).unwrap(), NOW_MS).unwrap();
             let ids = |v: Vec<&RobotRecord>| v.iter().map(|r| r.id).collect::<Vec<_>>();
             assert_eq!(
-                ids(scan(&tables.robots, &filter, true)),
-                ids(scan(&tables.robots, &filter, false)),
+                ids(scan(&tables.robots, &filter, &|_| true, true)),
+                ids(scan(&tables.robots, &filter, &|_| true, false)),
                 "{q}"
             );
         }

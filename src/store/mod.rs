@@ -1,4 +1,5 @@
-//! The state of one mock Harbor: users, projects, memberships and robots, behind one lock.
+//! The state of one mock Harbor: users, projects, memberships, robots and the system
+//! configuration, behind one lock.
 //!
 //! Lock discipline: every public method of [`Store`] takes the lock, does its whole job and
 //! releases it, so a request sees a consistent state and a failed write changes nothing
@@ -13,31 +14,38 @@
 //! [`Store`]'s methods live here; the work is done on the tables by the files below, each
 //! owning one part (none of them reaches back up here):
 //! - `tables` and `records`: the tables and their rows, named after Harbor's;
-//! - `identity`: users, projects, memberships, login;
+//! - `users`: users and login;
+//! - `projects`: projects and their members;
 //! - `robots`: robot writes, and permissions into policies;
-//! - `listing`: `GET /robots` over `query::select`, with its cache;
+//! - `listing`: the lists (robots, with a cache; projects; members; the user search), all over
+//!   `query::select`;
 //! - `views`: stored records as the wire shows them;
 //! - `fixtures` and `snapshot`: the fixtures format, and the tables built from it and dumped
 //!   into it.
 
 mod error;
-mod identity;
 mod listing;
+mod projects;
 mod records;
 mod robots;
 mod snapshot;
 mod tables;
 #[cfg(test)]
 mod testing;
+mod users;
 mod views;
 
 pub mod fixtures;
 
 pub use error::StoreError;
-pub use listing::Listing;
-pub use records::{Project, RobotColumn, RobotRecord, User};
+pub use listing::{Listing, ProjectQuery};
+pub use projects::{NewProject, ProjectUpdate};
+pub use records::{
+    CveAllowlist, MemberRecord, ProjectColumn, ProjectRecord, RobotColumn, RobotRecord, UserRecord,
+};
 pub use robots::{NewRobot, RobotUpdate};
 pub use snapshot::{LARGE_FIXTURES, release_later};
+pub use users::UserProfile;
 pub use views::wire_name;
 
 use parking_lot::{Mutex, RwLock};
@@ -49,10 +57,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
 use crate::harbor::access::Directory;
 use crate::harbor::auth::Caller;
+use crate::harbor::configurations::Configurations;
+use crate::harbor::projects::ProjectRef;
 use crate::harbor::rbac::{Permission, Policy, Role};
 use crate::harbor::secret;
 use crate::query::{CompiledFilter, Paging, SortKey};
-use crate::wire::{RobotCreated, RobotName};
+use crate::wire::{self, RobotCreated};
 use fixtures::{Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, UserFixture};
 use listing::{ListCache, ListQuery};
 use robots::NewSecret;
@@ -66,7 +76,7 @@ pub struct Counts {
     pub users: usize,
     /// Projects.
     pub projects: usize,
-    /// Memberships whose project and user exist.
+    /// Memberships.
     pub members: usize,
     /// Robots.
     pub robots: usize,
@@ -105,10 +115,10 @@ pub type ChangeHook = Arc<dyn Fn(&Fixtures) + Send + Sync>;
 /// The state of one instance.
 pub struct Store {
     tables: RwLock<Tables>,
-    /// What [`Store::reset`] returns to.
-    initial: Initial,
+    /// What [`Store::reset`] returns to: the fixtures, and the robot name prefix the store
+    /// was started with.
+    initial: (Initial, String),
     rng: Mutex<StdRng>,
-    prefix: String,
     on_change: RwLock<Option<ChangeHook>>,
     /// Bumped under the write lock by every successful change; list results cached at one
     /// generation are valid until the next.
@@ -118,9 +128,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("prefix", &self.prefix)
-            .finish_non_exhaustive()
+        f.debug_struct("Store").finish_non_exhaustive()
     }
 }
 
@@ -133,7 +141,8 @@ impl Store {
         now_ms: i64,
     ) -> Result<Store, InvalidEntry> {
         let mut rng = options.rng();
-        let tables = Tables::from_fixtures(fixtures.clone(), &mut rng, now_ms)?;
+        let prefix = &options.robot_prefix;
+        let tables = Tables::from_fixtures(fixtures.clone(), prefix, &mut rng, now_ms)?;
         Ok(Store::around(
             tables,
             Initial::Parsed(fixtures),
@@ -153,7 +162,8 @@ impl Store {
         now_ms: i64,
     ) -> Result<(Store, Vec<UserFixture>), FixturesError> {
         let mut rng = options.rng();
-        let (tables, users) = Tables::from_source(&text, path, &mut rng, now_ms)?;
+        let prefix = &options.robot_prefix;
+        let (tables, users) = Tables::from_source(&text, path, prefix, &mut rng, now_ms)?;
         let store = Store::around(tables, Initial::Source(text), rng, options);
         Ok((store, users))
     }
@@ -161,18 +171,12 @@ impl Store {
     fn around(tables: Tables, initial: Initial, rng: StdRng, options: StoreOptions) -> Store {
         Store {
             tables: RwLock::new(tables),
-            initial,
+            initial: (initial, options.robot_prefix),
             rng: Mutex::new(rng),
-            prefix: options.robot_prefix,
             on_change: RwLock::new(None),
             generation: AtomicU64::new(0),
             list_cache: Mutex::new(ListCache::default()),
         }
-    }
-
-    /// The configured robot name prefix (`robot$`).
-    pub fn prefix(&self) -> &str {
-        &self.prefix
     }
 
     /// Installs the hook called after each successful change.
@@ -198,35 +202,231 @@ impl Store {
         Ok(out)
     }
 
-    // ---- identities -------------------------------------------------------------------
+    // ---- users -------------------------------------------------------------------------
 
     /// Resolves basic-auth credentials at `now_ms`: a robot (its name with the prefix), a
-    /// user, or anonymous when they name no one.
+    /// user (by name or email), or anonymous when they name no one.
     pub fn authenticate(&self, username: &str, password: &str, now_ms: i64) -> Caller {
-        self.tables
-            .read()
-            .authenticate(&self.prefix, username, password, now_ms)
+        self.tables.read().authenticate(username, password, now_ms)
+    }
+
+    /// A copy of user `id`: 404 `user <id> not found`.
+    pub fn user(&self, id: i64) -> Result<UserRecord, StoreError> {
+        self.tables.read().user(id).cloned()
+    }
+
+    /// The id of the user named exactly `username`.
+    pub fn user_id(&self, username: &str) -> Option<i64> {
+        self.tables.read().user_by_name(username).map(|u| u.id)
+    }
+
+    /// The `UserResp` body of user `id`.
+    pub fn user_json(&self, id: i64) -> Result<Vec<u8>, StoreError> {
+        let tables = self.tables.read();
+        let user = tables.user(id)?;
+        Ok(wire::json_line(&tables.user_view(user)))
+    }
+
+    /// Creates a user with `password` (hashed with a fresh salt) at `now_ms`; 409 when the
+    /// name or email is taken. Returns the id.
+    pub fn create_user(
+        &self,
+        profile: UserProfile,
+        password: &str,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let salt = self.with_rng(secret::generate_salt);
+        self.write(|tables| tables.create_user(profile.into_new(password, salt, now_ms)))
+    }
+
+    /// Deletes user `id` and their memberships.
+    pub fn delete_user(&self, id: i64) -> Result<(), StoreError> {
+        self.write(|tables| tables.delete_user(id))
+    }
+
+    /// Sets or clears user `id`'s admin flag at `now_ms`.
+    pub fn set_sysadmin(&self, id: i64, sysadmin: bool, now_ms: i64) -> Result<(), StoreError> {
+        self.write(|tables| tables.set_sysadmin(id, sysadmin, now_ms))
+    }
+
+    /// `GET /users/search`: see [`listing::search_users`].
+    pub fn search_users(&self, username: &str, page_size: i64) -> Listing {
+        listing::search_users(&self.tables.read(), username, page_size)
+    }
+
+    /// The lowest-id sysadmin, who owns the projects robots create.
+    pub fn first_sysadmin(&self) -> Option<i64> {
+        self.tables.read().first_sysadmin()
+    }
+
+    /// Adds a user at run time (the control API); returns the id.
+    pub fn add_user(&self, fixture: UserFixture, now_ms: i64) -> Result<i64, StoreError> {
+        let salt = self.with_rng(secret::generate_salt);
+        self.write(|tables| {
+            tables
+                .user_from_fixture(&fixture, salt, now_ms)
+                .map_err(StoreError::Invalid)
+        })
+    }
+
+    // ---- projects and members ------------------------------------------------------------
+
+    /// The project `project` names: 400 for a name with a space, 404 when missing.
+    pub fn project(&self, project: &ProjectRef) -> Result<ProjectRecord, StoreError> {
+        let tables = self.tables.read();
+        let id = tables.project_ref(project)?;
+        tables.project(id).cloned()
     }
 
     /// Looks a project up by exact name: 400 for a name with a space, else 404 when missing.
-    pub fn project_by_name(&self, name: &str) -> Result<Project, StoreError> {
-        self.tables.read().project_by_name(name)
+    pub fn project_by_name(&self, name: &str) -> Result<ProjectRecord, StoreError> {
+        self.project(&ProjectRef::Name(name.to_string()))
     }
 
-    /// Adds a project at run time.
-    pub fn add_project(&self, fixture: ProjectFixture) -> Result<Project, StoreError> {
-        self.write(|tables| tables.add_project(&fixture).map_err(StoreError::Invalid))
+    /// The id an access check uses for `project` (`RequireProjectAccess` resolves a name
+    /// first): 0 for a project that does not exist; 400 for a name with a space.
+    pub fn project_access_id(&self, project: &ProjectRef) -> Result<i64, StoreError> {
+        match self.tables.read().project_ref(project) {
+            Err(StoreError::InvalidProjectName(name)) => Err(StoreError::InvalidProjectName(name)),
+            found => Ok(found.unwrap_or(0)),
+        }
     }
 
-    /// Adds a user at run time; returns the id.
-    pub fn add_user(&self, fixture: UserFixture) -> Result<i64, StoreError> {
-        let salt = self.with_rng(secret::generate_salt);
-        self.write(|tables| tables.add_user(&fixture, salt).map_err(StoreError::Invalid))
+    /// The `Project` body of project `id` as `viewer` sees it.
+    pub fn project_json(&self, id: i64, viewer: &Caller) -> Result<Vec<u8>, StoreError> {
+        let tables = self.tables.read();
+        let project = tables.project(id)?;
+        Ok(wire::json_line(&tables.project_view(project, viewer, true)))
     }
 
-    /// Adds or changes a membership at run time.
-    pub fn add_member(&self, fixture: MemberFixture) -> Result<(), StoreError> {
-        self.write(|tables| tables.add_member(&fixture).map_err(StoreError::Invalid))
+    /// Creates a project; 409 when the name is taken. Returns the id.
+    pub fn create_project(&self, new: NewProject) -> Result<i64, StoreError> {
+        self.write(|tables| tables.create_project(new))
+    }
+
+    /// Upserts a project's metadata and replaces its allowlist.
+    pub fn update_project(&self, id: i64, update: ProjectUpdate) -> Result<(), StoreError> {
+        self.write(|tables| tables.update_project(id, update))
+    }
+
+    /// Deletes a project, its robots and its members.
+    pub fn delete_project(&self, id: i64) -> Result<(), StoreError> {
+        self.write(|tables| tables.delete_project(id))
+    }
+
+    /// `GET /projects`: the projects `filter` and `also` let through, sorted and paged, as
+    /// `viewer` sees them (with details or not).
+    pub fn list_projects(&self, query: ProjectQuery<'_>, viewer: &Caller, detail: bool) -> Listing {
+        listing::list_projects(&self.tables.read(), query, viewer, detail)
+    }
+
+    /// The number of members of project `id` in each role, by role id 1–5.
+    pub fn member_counts(&self, id: i64) -> [i64; 5] {
+        let tables = self.tables.read();
+        let mut counts = [0; 5];
+        for member in tables.members_of(id) {
+            if let Some(role) = member.role() {
+                counts[role.id() as usize - 1] += 1;
+            }
+        }
+        counts
+    }
+
+    /// `GET …/members`: see [`listing::list_members`].
+    pub fn list_members(
+        &self,
+        project_id: i64,
+        entityname: Option<&str>,
+        paging: Paging,
+    ) -> Listing {
+        listing::list_members(&self.tables.read(), project_id, entityname, paging)
+    }
+
+    /// The `ProjectMemberEntity` body of member `member_id` of project `project_id`; `None`
+    /// when it is none of its members (or its role is unknown). A negative id disables the id
+    /// filter: the project's first member by name.
+    pub fn member_json(&self, project_id: i64, member_id: i64) -> Option<Vec<u8>> {
+        listing::member_json(&self.tables.read(), project_id, member_id)
+    }
+
+    /// Makes user `user_id` a member of project `project_id`; 409 when they already are.
+    pub fn add_member(
+        &self,
+        project_id: i64,
+        user_id: i64,
+        role_id: i64,
+    ) -> Result<i64, StoreError> {
+        self.write(|tables| tables.add_member(project_id, user_id, role_id, None))
+    }
+
+    /// Harbor's blind role update: any role id is stored, an unknown member is no error.
+    pub fn set_member_role(&self, project_id: i64, member_id: i64, role_id: i64) {
+        let changed: Result<(), StoreError> = self.write(|tables| {
+            tables.set_member_role(project_id, member_id, role_id);
+            Ok(())
+        });
+        let _ = changed;
+    }
+
+    /// Harbor's blind member removal: an unknown member is no error.
+    pub fn remove_member(&self, project_id: i64, member_id: i64) {
+        let changed: Result<(), StoreError> = self.write(|tables| {
+            if tables
+                .members
+                .get(&member_id)
+                .is_some_and(|m| m.project_id == project_id)
+            {
+                tables.remove_member(member_id);
+            }
+            Ok(())
+        });
+        let _ = changed;
+    }
+
+    /// Adds a project at run time (the control API): private unless said otherwise.
+    pub fn add_project(
+        &self,
+        fixture: ProjectFixture,
+        now_ms: i64,
+    ) -> Result<ProjectRecord, StoreError> {
+        self.write(|tables| {
+            let id = tables
+                .project_from_fixture(&fixture, now_ms)
+                .map_err(StoreError::Invalid)?;
+            tables.project(id).cloned()
+        })
+    }
+
+    /// Adds or changes a membership at run time (the control API).
+    pub fn add_member_fixture(&self, fixture: MemberFixture) -> Result<(), StoreError> {
+        self.write(|tables| {
+            tables
+                .member_from_fixture(&fixture)
+                .map(|_| ())
+                .map_err(StoreError::Invalid)
+        })
+    }
+
+    // ---- configuration -------------------------------------------------------------------
+
+    /// A copy of the system configuration.
+    pub fn configurations(&self) -> Configurations {
+        self.tables.read().configurations.clone()
+    }
+
+    /// Changes the configuration with `f`, which is told whether users besides `admin`
+    /// exist; on error nothing changes.
+    pub fn update_configurations<E>(
+        &self,
+        f: impl FnOnce(&mut Configurations, bool) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.write(|tables| {
+            let users = tables.has_users_besides_admin();
+            let mut next = tables.configurations.clone();
+            f(&mut next, users)?;
+            tables.configurations = next;
+            Ok(())
+        })
     }
 
     // ---- robots -----------------------------------------------------------------------
@@ -236,15 +436,17 @@ impl Store {
         self.tables.read().robot(id).cloned()
     }
 
-    /// A robot's name on the wire and at login (see [`wire_name`]).
-    pub fn wire_name<'a>(&'a self, record: &'a RobotRecord) -> RobotName<'a> {
-        wire_name(&self.prefix, record)
+    /// A robot's full name on the wire and at login, with the current prefix (see
+    /// [`wire_name`]).
+    pub fn full_name(&self, record: &RobotRecord) -> String {
+        let tables = self.tables.read();
+        wire_name(tables.configurations.robot_name_prefix(), record).to_string()
     }
 
     /// The project id of robot `id` and its GET body (JSON and a newline), under one read lock
     /// and without copying the stored record.
     pub fn robot_json(&self, id: i64) -> Result<(i64, Vec<u8>), StoreError> {
-        self.tables.read().robot_json(id, &self.prefix)
+        self.tables.read().robot_json(id)
     }
 
     /// The robots matching `filter`, ordered by `sort` (ties by id), paged by `paging`.
@@ -263,7 +465,7 @@ impl Store {
             sort,
             paging,
         };
-        listing::list_robots(&self.list_cache, &tables, generation, &self.prefix, query)
+        listing::list_robots(&self.list_cache, &tables, generation, query)
     }
 
     /// Creates a robot at `now_ms` with a generated secret, shown only in the answer. The id
@@ -273,7 +475,7 @@ impl Store {
             plain: secret::generate_secret(rng),
             salt: secret::generate_salt(rng),
         });
-        self.write(|tables| tables.create_robot(new, secret, now_ms, &self.prefix))
+        self.write(|tables| tables.create_robot(new, secret, now_ms))
     }
 
     /// Replaces the mutable fields of a robot (PUT) at `now_ms`. A changed duration counts
@@ -318,7 +520,8 @@ impl Store {
     /// Replaces the whole state; robots without times are created at `now_ms`. On error
     /// nothing changes.
     pub fn load(&self, fixtures: Fixtures, now_ms: i64) -> Result<(), InvalidEntry> {
-        let fresh = self.with_rng(|rng| Tables::from_fixtures(fixtures, rng, now_ms))?;
+        let prefix = &self.initial.1;
+        let fresh = self.with_rng(|rng| Tables::from_fixtures(fixtures, prefix, rng, now_ms))?;
         self.replace(fresh);
         Ok(())
     }
@@ -326,7 +529,9 @@ impl Store {
     /// Replaces the whole state with the fixtures file `path` holds `text`; on error nothing
     /// changes. Like [`Store::from_source`], robots are parsed one at a time.
     pub fn load_source(&self, text: &str, path: &str, now_ms: i64) -> Result<(), FixturesError> {
-        let (fresh, _) = self.with_rng(|rng| Tables::from_source(text, path, rng, now_ms))?;
+        let prefix = &self.initial.1;
+        let (fresh, _) =
+            self.with_rng(|rng| Tables::from_source(text, path, prefix, rng, now_ms))?;
         self.replace(fresh);
         Ok(())
     }
@@ -334,7 +539,8 @@ impl Store {
     /// Back to the fixtures the store was built with, robots without times created at
     /// `now_ms`.
     pub fn reset(&self, now_ms: i64) -> Result<(), InvalidEntry> {
-        let fresh = self.with_rng(|rng| self.initial.build(rng, now_ms))?;
+        let (initial, prefix) = &self.initial;
+        let fresh = self.with_rng(|rng| initial.build(prefix, rng, now_ms))?;
         self.replace(fresh);
         Ok(())
     }
@@ -349,7 +555,7 @@ impl Store {
 
     /// The fixtures [`Store::reset`] returns to.
     pub fn initial(&self) -> Fixtures {
-        self.initial.fixtures()
+        self.initial.0.fixtures()
     }
 
     /// How many users, projects, memberships and robots the state holds (as a dump would
@@ -359,11 +565,7 @@ impl Store {
         Counts {
             users: tables.users.len(),
             projects: tables.projects.len(),
-            members: tables
-                .members
-                .keys()
-                .filter(|(p, u)| tables.projects.contains_key(p) && tables.users.contains_key(u))
-                .count(),
+            members: tables.members.len(),
             robots: tables.robots.len(),
         }
     }
@@ -383,8 +585,12 @@ impl Directory for Store {
         self.tables.read().project_id_by_name(name).ok()
     }
 
-    fn has_project(&self, id: i64) -> bool {
-        self.tables.read().projects.contains_key(&id)
+    fn project_is_public(&self, id: i64) -> Option<bool> {
+        self.tables
+            .read()
+            .projects
+            .get(&id)
+            .map(ProjectRecord::is_public)
     }
 
     fn permissions(&self, policies: &[Policy]) -> Vec<Permission> {

@@ -1,34 +1,101 @@
 //! The stored records, named after Harbor's tables, and how the query language sees the
-//! `robot` table (its Go model `src/pkg/robot/model/model.go`).
+//! `robot` and `project` tables (their Go models `src/pkg/robot/model/model.go`,
+//! `src/pkg/project/models/project.go`).
 
 use compact_str::CompactString;
+use std::collections::BTreeMap;
 
-use crate::harbor::rbac::Policy;
+use crate::harbor::rbac::{Policy, Role};
 use crate::harbor::robots::Level;
 use crate::query::{Cell, Column, ColumnType, Row};
 
-/// A row of Harbor's `project` table.
+/// A row of Harbor's `project` table, with its `project_metadata` and `cve_allowlist` rows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Project {
+pub struct ProjectRecord {
     /// `project_id`.
     pub id: i64,
     /// The unique name.
     pub name: String,
+    /// `owner_id`: the creator (for robot-created projects, the first sysadmin).
+    pub owner_id: i64,
+    /// Unix milliseconds.
+    pub creation_time: i64,
+    /// Unix milliseconds; metadata and allowlist changes leave it alone.
+    pub update_time: i64,
+    /// `project_metadata`: name → value, all strings (`public`, `auto_scan`, …).
+    pub metadata: BTreeMap<String, String>,
+    /// `registry_id`: non-zero for a proxy-cache project.
+    pub registry_id: i64,
+    /// The project's CVE allowlist.
+    pub cve_allowlist: CveAllowlist,
+    /// The storage quota in bytes, -1 for none.
+    pub storage_limit: i64,
+}
+
+impl ProjectRecord {
+    /// Harbor's `IsPublic`: metadata `public` is `true` or `1`, any case.
+    pub fn is_public(&self) -> bool {
+        self.metadata
+            .get("public")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+    }
+}
+
+/// A row of `cve_allowlist`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CveAllowlist {
+    /// The row id.
+    pub id: i64,
+    /// CVE ids.
+    pub items: Vec<String>,
+    /// Unix seconds, if the allowlist expires.
+    pub expires_at: Option<i64>,
 }
 
 /// A row of Harbor's `harbor_user` table; the password is kept only as a salted digest.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
+pub struct UserRecord {
     /// `user_id`.
     pub id: i64,
     /// The unique login name.
     pub username: String,
+    /// Unique among users, may be empty (fixtures).
+    pub email: String,
+    /// The full name.
+    pub realname: String,
+    /// Free text.
+    pub comment: String,
     /// The salt of `password_hash`.
     pub salt: String,
     /// Salted SHA-256 of the password.
     pub password_hash: [u8; 32],
     /// `sysadmin_flag`.
     pub sysadmin: bool,
+    /// Unix milliseconds.
+    pub creation_time: i64,
+    /// Unix milliseconds.
+    pub update_time: i64,
+}
+
+/// A row of `project_member` for a user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberRecord {
+    /// The member id (`mid`).
+    pub id: i64,
+    /// The project.
+    pub project_id: i64,
+    /// The user (`entity_id`, `entity_type` `u`).
+    pub user_id: i64,
+    /// The role id as stored: `PUT …/members/{mid}` stores any number, and a member whose
+    /// role is not 1–5 no longer shows (its role joins nothing) and has no rights.
+    pub role_id: i64,
+}
+
+impl MemberRecord {
+    /// The role, if the stored id is one.
+    pub fn role(&self) -> Option<Role> {
+        Role::from_id(self.role_id)
+    }
 }
 
 /// A row of Harbor's `robot` table, with its permissions resolved into policies.
@@ -219,6 +286,96 @@ impl Row for RobotRecord {
             RobotColumn::CreatorType => Cell::Text(&self.creator_type),
             RobotColumn::CreationTime => Cell::Time(self.creation_time.saturating_mul(1000)),
             RobotColumn::UpdateTime => Cell::Time(self.update_time.saturating_mul(1000)),
+        }
+    }
+}
+
+/// The `project` table's columns, as `q` and `sort` name them. `public` and `owner` are not
+/// columns: `GET /projects` turns them into its own filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProjectColumn {
+    /// `ProjectID` / `project_id`, int.
+    ProjectId,
+    /// `OwnerID` / `owner_id`, int.
+    OwnerId,
+    /// `Name` / `name`, varchar.
+    Name,
+    /// `CreationTime` / `creation_time`, timestamp.
+    CreationTime,
+    /// `UpdateTime` / `update_time`, timestamp.
+    UpdateTime,
+    /// `Deleted` / `deleted`, boolean: false for every project the mock shows.
+    Deleted,
+    /// `RegistryID` / `registry_id`, int.
+    RegistryId,
+}
+
+impl Column for ProjectColumn {
+    const ALL: &'static [ProjectColumn] = &[
+        ProjectColumn::ProjectId,
+        ProjectColumn::OwnerId,
+        ProjectColumn::Name,
+        ProjectColumn::CreationTime,
+        ProjectColumn::UpdateTime,
+        ProjectColumn::Deleted,
+        ProjectColumn::RegistryId,
+    ];
+
+    /// `Name` carries `sort:"default"`.
+    const DEFAULT_SORT: ProjectColumn = ProjectColumn::Name;
+
+    fn go_name(self) -> &'static str {
+        match self {
+            ProjectColumn::ProjectId => "ProjectID",
+            ProjectColumn::OwnerId => "OwnerID",
+            ProjectColumn::Name => "Name",
+            ProjectColumn::CreationTime => "CreationTime",
+            ProjectColumn::UpdateTime => "UpdateTime",
+            ProjectColumn::Deleted => "Deleted",
+            ProjectColumn::RegistryId => "RegistryID",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ProjectColumn::ProjectId => "project_id",
+            ProjectColumn::OwnerId => "owner_id",
+            ProjectColumn::Name => "name",
+            ProjectColumn::CreationTime => "creation_time",
+            ProjectColumn::UpdateTime => "update_time",
+            ProjectColumn::Deleted => "deleted",
+            ProjectColumn::RegistryId => "registry_id",
+        }
+    }
+
+    fn column_type(self) -> ColumnType {
+        match self {
+            ProjectColumn::ProjectId | ProjectColumn::OwnerId | ProjectColumn::RegistryId => {
+                ColumnType::Int4
+            }
+            ProjectColumn::Name => ColumnType::Text,
+            ProjectColumn::CreationTime | ProjectColumn::UpdateTime => ColumnType::Timestamp,
+            ProjectColumn::Deleted => ColumnType::Bool,
+        }
+    }
+}
+
+impl Row for ProjectRecord {
+    type Column = ProjectColumn;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn cell(&self, column: ProjectColumn) -> Cell<'_> {
+        match column {
+            ProjectColumn::ProjectId => Cell::Int(self.id),
+            ProjectColumn::OwnerId => Cell::Int(self.owner_id),
+            ProjectColumn::Name => Cell::Text(&self.name),
+            ProjectColumn::CreationTime => Cell::Time(self.creation_time.saturating_mul(1000)),
+            ProjectColumn::UpdateTime => Cell::Time(self.update_time.saturating_mul(1000)),
+            ProjectColumn::Deleted => Cell::Bool(false),
+            ProjectColumn::RegistryId => Cell::Int(self.registry_id),
         }
     }
 }

@@ -4,8 +4,8 @@
 use compact_str::CompactString;
 
 use super::error::StoreError;
-use super::records::{Project, RobotRecord};
-use super::tables::Tables;
+use super::records::{ProjectRecord, RobotRecord};
+use super::tables::{Sequences, Tables};
 use super::views::wire_name;
 use crate::datetime::{MS_PER_SEC, SECS_PER_DAY};
 use crate::harbor::rbac::{Permission, Policy, Scope};
@@ -18,7 +18,7 @@ pub struct NewRobot {
     /// The short name from the request.
     pub name: String,
     /// `None` for a system robot.
-    pub project: Option<Project>,
+    pub project: Option<ProjectRecord>,
     /// Free text.
     pub description: String,
     /// Days, -1 for never.
@@ -56,18 +56,16 @@ impl Tables {
         self.robots.get(&id).ok_or(StoreError::RobotNotFound(id))
     }
 
-    /// Creates a robot at `now_ms` with `secret`, which only the answer shows (its name with
-    /// `prefix`). The id is used up even when the insert then fails, as in Harbor.
+    /// Creates a robot at `now_ms` with `secret`, which only the answer shows. The id is used
+    /// up even when the insert then fails, as in Harbor.
     pub(super) fn create_robot(
         &mut self,
         new: NewRobot,
         secret: NewSecret,
         now_ms: i64,
-        prefix: &str,
     ) -> Result<RobotCreated, StoreError> {
         // Taken before any check can fail: a rejected insert still uses up the id.
-        let id = self.next_robot_id;
-        self.next_robot_id += 1;
+        let id = Sequences::take(&mut self.next.robot);
         let (stored_name, project_id) = match &new.project {
             Some(p) => (format!("{}+{}", p.name, new.name), p.id),
             None => (new.name.clone(), 0),
@@ -100,7 +98,7 @@ impl Tables {
             creation_time: record.creation_time,
             expires_at: record.expires_at,
             id,
-            name: wire_name(prefix, &record).to_string(),
+            name: wire_name(self.configurations.robot_name_prefix(), &record).to_string(),
             secret: secret.plain,
         };
         self.insert_robot(record);

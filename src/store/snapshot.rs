@@ -7,14 +7,20 @@ use rand::rngs::StdRng;
 use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
 use super::fixtures::{
-    self, Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, RobotFixture,
+    self, Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, Rest, RobotFixture,
     RoleSpec, Sink, UserFixture,
 };
+use super::projects::NewProject;
 use super::records::RobotRecord;
 use super::robots::expiry;
 use super::tables::Tables;
+use super::users::{NewUser, Password};
 use crate::datetime::{format_millis, parse_rfc3339_millis};
+use crate::harbor::configurations::{self, ConfigKind, ConfigValue, Configurations};
+use crate::harbor::rbac::Role;
 use crate::harbor::secret;
 
 /// States with at least this many robots hand the memory freed while loading back to the
@@ -68,12 +74,20 @@ impl Initial {
         }
     }
 
-    /// Builds the tables again from the fixtures, robots without times created at `now_ms`.
-    pub(super) fn build(&self, rng: &mut StdRng, now_ms: i64) -> Result<Tables, InvalidEntry> {
+    /// Builds the tables again from the fixtures, robots without times created at `now_ms`,
+    /// robot names under `prefix` unless the fixtures configure another.
+    pub(super) fn build(
+        &self,
+        prefix: &str,
+        rng: &mut StdRng,
+        now_ms: i64,
+    ) -> Result<Tables, InvalidEntry> {
         match self {
-            Initial::Parsed(fixtures) => Tables::from_fixtures(fixtures.clone(), rng, now_ms),
+            Initial::Parsed(fixtures) => {
+                Tables::from_fixtures(fixtures.clone(), prefix, rng, now_ms)
+            }
             // The text was valid when the store was built from it; it has not changed.
-            Initial::Source(text) => Tables::from_source(text, "fixtures", rng, now_ms)
+            Initial::Source(text) => Tables::from_source(text, "fixtures", prefix, rng, now_ms)
                 .map(|(tables, _)| tables)
                 .map_err(|e| InvalidEntry {
                     section: "fixtures",
@@ -109,7 +123,7 @@ impl Tables {
         if f.duration != -1 && f.duration <= 0 {
             return Err(format!("duration {} must be -1 or positive", f.duration));
         }
-        let id = f.id.unwrap_or(self.next_robot_id.max(1));
+        let id = f.id.unwrap_or(self.next.robot.max(1));
         if id <= 0 || ids.contains(&id) {
             return Err(format!("robot id {id} is not positive or already used"));
         }
@@ -169,13 +183,14 @@ impl Tables {
     pub(super) fn from_source(
         text: &str,
         path: &str,
+        prefix: &str,
         rng: &mut StdRng,
         now_ms: i64,
     ) -> Result<(Tables, Vec<UserFixture>), FixturesError> {
-        let mut builder = Builder::new(rng, now_ms, 0);
+        let mut builder = Builder::new(prefix, rng, now_ms, 0);
         let rest = fixtures::stream(text, path, &mut builder)?;
         let tables = builder
-            .finish(rest.next_robot_id)
+            .finish(rest.rest)
             .map_err(|e| fixtures::locate(&e, text, path))?;
         Ok((tables, rest.users))
     }
@@ -183,15 +198,18 @@ impl Tables {
     /// Builds a state from parsed fixtures, checking every entry.
     pub(super) fn from_fixtures(
         f: Fixtures,
+        prefix: &str,
         rng: &mut StdRng,
         now_ms: i64,
     ) -> Result<Tables, InvalidEntry> {
-        let mut builder = Builder::new(rng, now_ms, f.robots.len());
+        let mut f = f;
+        let rest = f.rest();
+        let mut builder = Builder::new(prefix, rng, now_ms, f.robots.len());
         builder.sections(&f.users, &f.projects, &f.members)?;
         for (index, robot) in f.robots.into_iter().enumerate() {
             builder.robot(index, Ok(robot))?;
         }
-        builder.finish(f.next_robot_id)
+        builder.finish(rest)
     }
 
     /// The state in fixtures form.
@@ -205,10 +223,15 @@ impl Tables {
                 .map(|u| UserFixture {
                     id: Some(u.id),
                     username: u.username.clone(),
+                    email: u.email.clone(),
+                    realname: u.realname.clone(),
+                    comment: u.comment.clone(),
                     password: None,
                     password_hash: Some(secret::to_hex(&u.password_hash)),
                     salt: Some(u.salt.clone()),
                     sysadmin: u.sysadmin,
+                    creation_time: Some(format_millis(u.creation_time)),
+                    update_time: Some(format_millis(u.update_time)),
                 })
                 .collect(),
             projects: self
@@ -217,16 +240,26 @@ impl Tables {
                 .map(|p| ProjectFixture {
                     id: Some(p.id),
                     name: p.name.clone(),
+                    public: None,
+                    metadata: p.metadata.clone(),
+                    owner: None,
+                    owner_id: Some(p.owner_id),
+                    creation_time: Some(format_millis(p.creation_time)),
+                    update_time: Some(format_millis(p.update_time)),
                 })
                 .collect(),
             members: self
                 .members
-                .iter()
-                .filter_map(|((pid, uid), role)| {
+                .values()
+                .filter_map(|m| {
                     Some(MemberFixture {
-                        project: project_name(*pid)?,
-                        user: user_name(*uid)?,
-                        role: RoleSpec::Name(role.name().to_string()),
+                        id: Some(m.id),
+                        project: project_name(m.project_id)?,
+                        user: user_name(m.user_id)?,
+                        role: match m.role() {
+                            Some(role) => RoleSpec::Name(role.name().to_string()),
+                            None => RoleSpec::Id(m.role_id),
+                        },
                     })
                 })
                 .collect(),
@@ -253,8 +286,171 @@ impl Tables {
                     permissions: self.permissions_of(&r.policies),
                 })
                 .collect(),
-            next_robot_id: Some(self.next_robot_id),
+            configurations: self
+                .configurations
+                .changed()
+                .into_iter()
+                .map(|(key, value)| (key, value.to_json()))
+                .collect(),
+            next_robot_id: Some(self.next.robot),
+            next_project_id: Some(self.next.project),
+            next_user_id: Some(self.next.user),
+            next_member_id: Some(self.next.member),
         }
+    }
+
+    /// A user from fixtures.
+    pub(super) fn user_from_fixture(
+        &mut self,
+        u: &UserFixture,
+        fresh_salt: String,
+        now_ms: i64,
+    ) -> Result<i64, String> {
+        if u.username.is_empty() {
+            return Err("username must not be empty".into());
+        }
+        if self.user_names.contains_key(&u.username) {
+            return Err(format!("duplicate username {:?}", u.username));
+        }
+        let password = match (&u.password, &u.password_hash, &u.salt) {
+            (Some(password), None, salt) => Password::Plain {
+                password: password.clone(),
+                salt: salt.clone().unwrap_or(fresh_salt),
+            },
+            (None, Some(hash), Some(salt)) => Password::Hashed {
+                hash: secret::from_hex(hash).ok_or("password_hash must be 64 hex digits")?,
+                salt: salt.clone(),
+            },
+            _ => return Err("give either password, or password_hash and salt".into()),
+        };
+        let creation_time = timestamp("creation_time", u.creation_time.as_deref(), now_ms)?;
+        let update_time = timestamp("update_time", u.update_time.as_deref(), creation_time)?;
+        let id = self
+            .create_user(NewUser {
+                id: u.id,
+                username: u.username.clone(),
+                email: u.email.clone(),
+                realname: u.realname.clone(),
+                comment: u.comment.clone(),
+                password,
+                sysadmin: u.sysadmin,
+                creation_time,
+            })
+            .map_err(|e| e.to_string())?;
+        if let Some(user) = self.users.get_mut(&id) {
+            user.update_time = update_time;
+        }
+        Ok(id)
+    }
+
+    /// A project from fixtures: private unless said otherwise, owned by the first sysadmin
+    /// unless said otherwise.
+    pub(super) fn project_from_fixture(
+        &mut self,
+        p: &ProjectFixture,
+        now_ms: i64,
+    ) -> Result<i64, String> {
+        if p.name.is_empty() || p.name.contains(' ') || p.name.contains('+') {
+            return Err(format!("invalid project name {:?}", p.name));
+        }
+        if self.project_names.contains_key(&p.name) {
+            return Err(format!("duplicate project name {:?}", p.name));
+        }
+        let owner_id = match (&p.owner, p.owner_id) {
+            (Some(_), Some(_)) => return Err("give owner or owner_id, not both".into()),
+            (Some(name), None) => self
+                .user_by_name(name)
+                .map(|u| u.id)
+                .ok_or_else(|| format!("unknown owner {name:?}"))?,
+            (None, Some(id)) => id,
+            (None, None) => self.first_sysadmin().unwrap_or(0),
+        };
+        let mut metadata = p.metadata.clone();
+        if let Some(public) = p.public {
+            metadata.insert("public".into(), public.to_string());
+        }
+        metadata
+            .entry("public".into())
+            .or_insert_with(|| "false".into());
+        let creation_time = timestamp("creation_time", p.creation_time.as_deref(), now_ms)?;
+        let update_time = timestamp("update_time", p.update_time.as_deref(), creation_time)?;
+        self.create_project(NewProject {
+            id: p.id,
+            name: p.name.clone(),
+            owner_id,
+            metadata,
+            storage_limit: -1,
+            creation_time,
+            update_time,
+            owner_is_member: false,
+        })
+        .map_err(|e| e.to_string())
+    }
+
+    /// A membership from fixtures; a later entry for the same user and project changes its
+    /// role.
+    pub(super) fn member_from_fixture(&mut self, m: &MemberFixture) -> Result<i64, String> {
+        let project = self
+            .project_names
+            .get(&m.project)
+            .copied()
+            .ok_or_else(|| format!("unknown project {:?}", m.project))?;
+        let user = self
+            .user_by_name(&m.user)
+            .map(|u| u.id)
+            .ok_or_else(|| format!("unknown user {:?}", m.user))?;
+        let role = match &m.role {
+            RoleSpec::Id(id) => Role::from_id(*id),
+            RoleSpec::Name(name) => Role::from_name(name),
+        }
+        .ok_or_else(|| {
+            format!(
+                "unknown role {:?} (projectAdmin, developer, guest, maintainer, limitedGuest or 1-5)",
+                m.role
+            )
+        })?;
+        match self.member_ids.get(&(project, user)).copied() {
+            Some(id) => {
+                self.set_member_role(project, id, role.id());
+                Ok(id)
+            }
+            None => self
+                .add_member(project, user, role.id(), m.id)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Applies the fixtures' configuration items over the current ones, checked as
+    /// `PUT /configurations` checks them.
+    fn configure(&mut self, items: &BTreeMap<String, serde_json::Value>) -> Result<(), String> {
+        let mut changes = BTreeMap::new();
+        for (key, value) in items {
+            let (item, kind) = configurations::items()
+                .find(|(item, _)| item == key)
+                .ok_or_else(|| format!("unknown configuration item {key:?}"))?;
+            let value = match (kind, value) {
+                (ConfigKind::Str, serde_json::Value::String(s)) => ConfigValue::Str(s.clone()),
+                (ConfigKind::Bool, serde_json::Value::Bool(b)) => ConfigValue::Bool(*b),
+                (ConfigKind::Int, v) => match v.as_i64() {
+                    Some(i) => ConfigValue::Int(i),
+                    None => return Err(format!("{key}: {v} is not an integer")),
+                },
+                _ => return Err(format!("{key}: {value} is not a {kind:?}")),
+            };
+            changes.insert(item, value);
+        }
+        self.configurations
+            .update(changes, false)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// An RFC 3339 fixture time in Unix milliseconds, `default` when absent.
+fn timestamp(field: &str, value: Option<&str>, default: i64) -> Result<i64, String> {
+    match value {
+        None => Ok(default),
+        Some(text) => parse_rfc3339_millis(text)
+            .ok_or_else(|| format!("{field} {text:?} is not an RFC 3339 timestamp")),
     }
 }
 
@@ -270,9 +466,9 @@ struct Builder<'r> {
 }
 
 impl<'r> Builder<'r> {
-    fn new(rng: &'r mut StdRng, now_ms: i64, robots: usize) -> Builder<'r> {
+    fn new(prefix: &str, rng: &'r mut StdRng, now_ms: i64, robots: usize) -> Builder<'r> {
         let mut tables = Tables {
-            next_robot_id: 1,
+            configurations: Configurations::with_prefix(prefix),
             ..Tables::default()
         };
         tables.robot_names.reserve(robots);
@@ -285,17 +481,38 @@ impl<'r> Builder<'r> {
         }
     }
 
-    fn finish(mut self, next_robot_id: Option<i64>) -> Result<Tables, InvalidEntry> {
+    /// The tables, with the configuration and sequences of `rest` applied.
+    fn finish(mut self, rest: Rest) -> Result<Tables, InvalidEntry> {
         self.tables.robots = self.robots.into_iter().collect();
-        if let Some(next) = next_robot_id {
-            if next < self.tables.next_robot_id {
-                return Err(InvalidEntry {
-                    section: "next_robot_id",
-                    index: 0,
-                    message: format!("{next} is not above every robot id"),
-                });
+        let tables = &mut self.tables;
+        tables
+            .configure(&rest.configurations)
+            .map_err(|m| bad("configurations", 0, m))?;
+        let sequences = [
+            ("next_robot_id", rest.next_robot_id, &mut tables.next.robot),
+            (
+                "next_project_id",
+                rest.next_project_id,
+                &mut tables.next.project,
+            ),
+            ("next_user_id", rest.next_user_id, &mut tables.next.user),
+            (
+                "next_member_id",
+                rest.next_member_id,
+                &mut tables.next.member,
+            ),
+        ];
+        for (section, given, next) in sequences {
+            if let Some(given) = given {
+                if given < *next {
+                    return Err(InvalidEntry {
+                        section,
+                        index: 0,
+                        message: format!("{given} is not above every id"),
+                    });
+                }
+                *next = given;
             }
-            self.tables.next_robot_id = next;
         }
         Ok(self.tables)
     }
@@ -316,20 +533,21 @@ impl Sink for Builder<'_> {
         projects: &[ProjectFixture],
         members: &[MemberFixture],
     ) -> Result<(), InvalidEntry> {
-        for (i, p) in projects.iter().enumerate() {
-            self.tables
-                .add_project(p)
-                .map_err(|m| bad("projects", i, m))?;
-        }
+        // Users first: projects name their owner.
         for (i, u) in users.iter().enumerate() {
             let salt = secret::generate_salt(self.rng);
             self.tables
-                .add_user(u, salt)
+                .user_from_fixture(u, salt, self.now_ms)
                 .map_err(|m| bad("users", i, m))?;
+        }
+        for (i, p) in projects.iter().enumerate() {
+            self.tables
+                .project_from_fixture(p, self.now_ms)
+                .map_err(|m| bad("projects", i, m))?;
         }
         for (i, m) in members.iter().enumerate() {
             self.tables
-                .add_member(m)
+                .member_from_fixture(m)
                 .map_err(|e| bad("members", i, e))?;
         }
         Ok(())
@@ -347,7 +565,7 @@ impl Sink for Builder<'_> {
         let record = robot
             .and_then(|r| tables.robot_from_fixture(r, &self.ids, self.rng, self.now_ms))
             .map_err(|m| bad("robots", index, m))?;
-        tables.next_robot_id = tables.next_robot_id.max(record.id + 1);
+        tables.next.robot = tables.next.robot.max(record.id + 1);
         self.ids.insert(record.id);
         tables.robot_names.insert(record.name.clone(), record.id);
         self.robots.push((record.id, record));

@@ -5,8 +5,8 @@ use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 
-use super::records::{Project, RobotRecord, User};
-use crate::harbor::rbac::Role;
+use super::records::{MemberRecord, ProjectRecord, RobotRecord, UserRecord};
+use crate::harbor::configurations::Configurations;
 
 /// The tables, as Harbor's database holds them, plus the indexes lookups need.
 #[derive(Clone, Debug, Default)]
@@ -15,11 +15,49 @@ pub(super) struct Tables {
     /// Stored name → id. Fx hashing: several times faster than SipHash on short names
     /// (collision attacks are no concern for a test double).
     pub(super) robot_names: FxHashMap<CompactString, i64>,
-    pub(super) projects: BTreeMap<i64, Project>,
+    pub(super) projects: BTreeMap<i64, ProjectRecord>,
     pub(super) project_names: HashMap<String, i64>,
-    pub(super) users: BTreeMap<i64, User>,
+    pub(super) users: BTreeMap<i64, UserRecord>,
     pub(super) user_names: HashMap<String, i64>,
-    /// `(project_id, user_id)` → role.
-    pub(super) members: BTreeMap<(i64, i64), Role>,
-    pub(super) next_robot_id: i64,
+    /// Non-empty emails → user id.
+    pub(super) user_emails: HashMap<String, i64>,
+    /// By member id.
+    pub(super) members: BTreeMap<i64, MemberRecord>,
+    /// `(project_id, user_id)` → member id.
+    pub(super) member_ids: HashMap<(i64, i64), i64>,
+    /// The `properties` table: the system configuration.
+    pub(super) configurations: Configurations,
+    /// The next id of each sequence; Harbor never hands an id out twice.
+    pub(super) next: Sequences,
+}
+
+/// The next id of each of Harbor's sequences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Sequences {
+    pub(super) robot: i64,
+    pub(super) project: i64,
+    pub(super) user: i64,
+    pub(super) member: i64,
+    pub(super) allowlist: i64,
+}
+
+impl Default for Sequences {
+    fn default() -> Self {
+        Sequences {
+            robot: 1,
+            project: 1,
+            user: 1,
+            member: 1,
+            allowlist: 1,
+        }
+    }
+}
+
+impl Sequences {
+    /// Takes the next value of `seq`.
+    pub(super) fn take(seq: &mut i64) -> i64 {
+        let id = *seq;
+        *seq += 1;
+        id
+    }
 }

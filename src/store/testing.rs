@@ -1,7 +1,7 @@
 //! A small store and requests for the store's unit tests.
 
 use super::fixtures::Fixtures;
-use super::records::Project;
+use super::records::ProjectRecord;
 use super::robots::NewRobot;
 use super::{Store, StoreOptions};
 use crate::harbor::rbac::Permission;
@@ -28,9 +28,16 @@ pub fn store() -> Store {
 pub fn project_robot(name: &str) -> NewRobot {
     NewRobot {
         name: name.into(),
-        project: Some(Project {
+        project: Some(ProjectRecord {
             id: 1,
             name: "library".into(),
+            owner_id: 1,
+            creation_time: NOW_MS,
+            update_time: NOW_MS,
+            metadata: Default::default(),
+            registry_id: 0,
+            cve_allowlist: Default::default(),
+            storage_limit: -1,
         }),
         description: String::new(),
         duration: 30,

@@ -1,28 +1,92 @@
-//! Users, projects and memberships: lookups, login, and the additions the control API and the
-//! fixtures make.
+//! Users: login, lookups, creation and deletion (`harbor_user`).
 
 use super::error::StoreError;
-use super::fixtures::{MemberFixture, ProjectFixture, RoleSpec, UserFixture};
-use super::records::{Project, User};
-use super::tables::Tables;
+use super::records::UserRecord;
+use super::tables::{Sequences, Tables};
 use crate::datetime::MS_PER_SEC;
 use crate::harbor::auth::Caller;
-use crate::harbor::rbac::Role;
 use crate::harbor::secret;
 
+/// What `POST /users` gives of a new user besides the password.
+#[derive(Clone, Debug, Default)]
+pub struct UserProfile {
+    /// The login name.
+    pub username: String,
+    /// The email.
+    pub email: String,
+    /// The full name.
+    pub realname: String,
+    /// Free text.
+    pub comment: String,
+}
+
+impl UserProfile {
+    /// A new (non-admin) user with this profile and `password`, hashed with `salt`.
+    pub(super) fn into_new(self, password: &str, salt: String, now_ms: i64) -> NewUser {
+        NewUser {
+            id: None,
+            username: self.username,
+            email: self.email,
+            realname: self.realname,
+            comment: self.comment,
+            password: Password::Plain {
+                password: password.to_string(),
+                salt,
+            },
+            sysadmin: false,
+            creation_time: now_ms,
+        }
+    }
+}
+
+/// A user to create, through the API or from fixtures.
+#[derive(Clone, Debug)]
+pub(super) struct NewUser {
+    /// A fixed id (fixtures); `None` takes the next of the sequence.
+    pub(super) id: Option<i64>,
+    /// The login name.
+    pub(super) username: String,
+    /// May be empty (fixtures).
+    pub(super) email: String,
+    /// The full name.
+    pub(super) realname: String,
+    /// Free text.
+    pub(super) comment: String,
+    /// The password.
+    pub(super) password: Password,
+    /// The admin flag.
+    pub(super) sysadmin: bool,
+    /// Unix milliseconds.
+    pub(super) creation_time: i64,
+}
+
+/// A password in clear (hashed when stored) or already hashed.
+#[derive(Clone, Debug)]
+pub(super) enum Password {
+    /// In clear, with the salt to hash it with.
+    Plain {
+        /// The password.
+        password: String,
+        /// Its salt.
+        salt: String,
+    },
+    /// Salted SHA-256 and its salt.
+    Hashed {
+        /// The digest.
+        hash: [u8; 32],
+        /// Its salt.
+        salt: String,
+    },
+}
+
 impl Tables {
-    /// Resolves basic-auth credentials at `now_ms`. A name with the robot `prefix` is tried
-    /// as a robot first (right secret, enabled, not expired), then any name as a user. Any
-    /// failure makes the caller anonymous, as in Harbor: nothing says why.
-    pub(super) fn authenticate(
-        &self,
-        prefix: &str,
-        username: &str,
-        password: &str,
-        now_ms: i64,
-    ) -> Caller {
+    /// Resolves basic-auth credentials at `now_ms`. A name with the robot prefix is tried as a
+    /// robot first (right secret, enabled, not expired), then the name as a user's name or
+    /// email (Harbor's `username_or_email`). Any failure makes the caller anonymous, as in
+    /// Harbor: nothing says why.
+    pub(super) fn authenticate(&self, username: &str, password: &str, now_ms: i64) -> Caller {
         let now_secs = now_ms.div_euclid(MS_PER_SEC);
-        if let Some(stored) = username.strip_prefix(prefix)
+        if let Some(stored) = username.strip_prefix(self.configurations.robot_name_prefix())
             && let Some(robot) = self
                 .robot_names
                 .get(stored)
@@ -39,11 +103,12 @@ impl Tables {
                 policies: robot.policies.clone(),
             };
         }
-        match self
+        let user = self
             .user_names
             .get(username)
-            .and_then(|id| self.users.get(id))
-        {
+            .or_else(|| self.user_emails.get(username))
+            .and_then(|id| self.users.get(id));
+        match user {
             Some(user) if secret::verify_secret(&user.salt, password, &user.password_hash) => {
                 Caller::User {
                     id: user.id,
@@ -55,112 +120,105 @@ impl Tables {
         }
     }
 
-    /// The project named exactly `name`: 400 for a name with a space, 404 when missing.
-    pub(super) fn project_by_name(&self, name: &str) -> Result<Project, StoreError> {
-        let id = self.project_id_by_name(name)?;
-        Ok(self.projects[&id].clone())
+    /// The user `id`: 404 `user <id> not found` when there is none.
+    pub(super) fn user(&self, id: i64) -> Result<&UserRecord, StoreError> {
+        self.users.get(&id).ok_or(StoreError::UserNotFound(id))
     }
 
-    /// The role of user `user_id` in project `project_id`, if a member.
-    pub(super) fn role(&self, project_id: i64, user_id: i64) -> Option<Role> {
-        self.members.get(&(project_id, user_id)).copied()
+    /// The user named exactly `username`.
+    pub(super) fn user_by_name(&self, username: &str) -> Option<&UserRecord> {
+        self.user_names
+            .get(username)
+            .and_then(|id| self.users.get(id))
     }
 
-    /// The id of the project named `name`: 400 for a name with a space (Harbor checks that
-    /// before looking), 404 when there is none.
-    pub(super) fn project_id_by_name(&self, name: &str) -> Result<i64, StoreError> {
-        if name.contains(' ') {
-            return Err(StoreError::InvalidProjectName(name.to_string()));
+    /// Creates a user; 409 when the name or a non-empty email is taken. Returns the id.
+    pub(super) fn create_user(&mut self, new: NewUser) -> Result<i64, StoreError> {
+        let taken = self.user_names.contains_key(&new.username)
+            || (!new.email.is_empty() && self.user_emails.contains_key(&new.email));
+        if taken {
+            return Err(StoreError::UserConflict {
+                username: new.username,
+                email: new.email,
+            });
         }
-        self.project_names
-            .get(name)
-            .copied()
-            .filter(|id| self.projects.contains_key(id))
-            .ok_or_else(|| StoreError::ProjectNotFound(name.to_string()))
-    }
-
-    pub(super) fn add_project(&mut self, p: &ProjectFixture) -> Result<Project, String> {
-        if p.name.is_empty() || p.name.contains(' ') || p.name.contains('+') {
-            return Err(format!("invalid project name {:?}", p.name));
-        }
-        if self.project_names.contains_key(&p.name) {
-            return Err(format!("duplicate project name {:?}", p.name));
-        }
-        let id = p.id.unwrap_or_else(|| next_key(&self.projects));
-        if id <= 0 || self.projects.contains_key(&id) {
-            return Err(format!("project id {id} is not positive or already used"));
-        }
-        let project = Project {
-            id,
-            name: p.name.clone(),
-        };
-        self.project_names.insert(p.name.clone(), id);
-        self.projects.insert(id, project.clone());
-        Ok(project)
-    }
-
-    pub(super) fn add_user(&mut self, u: &UserFixture, fresh_salt: String) -> Result<i64, String> {
-        if u.username.is_empty() {
-            return Err("username must not be empty".into());
-        }
-        if self.user_names.contains_key(&u.username) {
-            return Err(format!("duplicate username {:?}", u.username));
-        }
-        let id = u.id.unwrap_or_else(|| next_key(&self.users));
-        if id <= 0 || self.users.contains_key(&id) {
-            return Err(format!("user id {id} is not positive or already used"));
-        }
-        let (salt, password_hash) = match (&u.password, &u.password_hash, &u.salt) {
-            (Some(password), None, _) => {
-                let salt = u.salt.clone().unwrap_or(fresh_salt);
-                let hash = secret::hash_secret(&salt, password);
-                (salt, hash)
+        let id = match new.id {
+            Some(id) if id <= 0 || self.users.contains_key(&id) => {
+                return Err(StoreError::Invalid(format!(
+                    "user id {id} is not positive or already used"
+                )));
             }
-            (None, Some(hash), Some(salt)) => (
-                salt.clone(),
-                secret::from_hex(hash).ok_or("password_hash must be 64 hex digits")?,
-            ),
-            _ => return Err("give either password, or password_hash and salt".into()),
+            Some(id) => {
+                self.next.user = self.next.user.max(id + 1);
+                id
+            }
+            None => Sequences::take(&mut self.next.user),
         };
-        self.user_names.insert(u.username.clone(), id);
-        self.users.insert(
+        let (password_hash, salt) = match new.password {
+            Password::Plain { password, salt } => (secret::hash_secret(&salt, &password), salt),
+            Password::Hashed { hash, salt } => (hash, salt),
+        };
+        self.user_names.insert(new.username.clone(), id);
+        if !new.email.is_empty() {
+            self.user_emails.insert(new.email.clone(), id);
+        }
+        let user = UserRecord {
             id,
-            User {
-                id,
-                username: u.username.clone(),
-                salt,
-                password_hash,
-                sysadmin: u.sysadmin,
-            },
-        );
+            username: new.username,
+            email: new.email,
+            realname: new.realname,
+            comment: new.comment,
+            salt,
+            password_hash,
+            sysadmin: new.sysadmin,
+            creation_time: new.creation_time,
+            update_time: new.creation_time,
+        };
+        self.users.insert(id, user);
         Ok(id)
     }
 
-    pub(super) fn add_member(&mut self, m: &MemberFixture) -> Result<(), String> {
-        let project = *self
-            .project_names
-            .get(&m.project)
-            .ok_or_else(|| format!("unknown project {:?}", m.project))?;
-        let user = *self
-            .user_names
-            .get(&m.user)
-            .ok_or_else(|| format!("unknown user {:?}", m.user))?;
-        let role = match &m.role {
-            RoleSpec::Id(id) => Role::from_id(*id),
-            RoleSpec::Name(name) => Role::from_name(name),
+    /// Deletes user `id` and their memberships; the projects they own stay (without an
+    /// owner name). The id is never handed out again.
+    pub(super) fn delete_user(&mut self, id: i64) -> Result<(), StoreError> {
+        let user = self.users.remove(&id).ok_or(StoreError::UserNotFound(id))?;
+        self.user_names.remove(&user.username);
+        self.user_emails.remove(&user.email);
+        let memberships: Vec<i64> = self
+            .members
+            .values()
+            .filter(|m| m.user_id == id)
+            .map(|m| m.id)
+            .collect();
+        for member in memberships {
+            self.remove_member(member);
         }
-        .ok_or_else(|| {
-            format!(
-                "unknown role {:?} (projectAdmin, developer, guest, maintainer, limitedGuest or 1-5)",
-                m.role
-            )
-        })?;
-        self.members.insert((project, user), role);
         Ok(())
     }
-}
 
-/// One past the highest id in `map` (1 for an empty map): the id of an entry given without one.
-pub(super) fn next_key<V>(map: &std::collections::BTreeMap<i64, V>) -> i64 {
-    map.keys().next_back().copied().unwrap_or(0) + 1
+    /// Sets or clears a user's admin flag at `now_ms`.
+    pub(super) fn set_sysadmin(
+        &mut self,
+        id: i64,
+        sysadmin: bool,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let user = self
+            .users
+            .get_mut(&id)
+            .ok_or(StoreError::UserNotFound(id))?;
+        user.sysadmin = sysadmin;
+        user.update_time = now_ms;
+        Ok(())
+    }
+
+    /// The lowest-id sysadmin, who owns the projects robots create.
+    pub(super) fn first_sysadmin(&self) -> Option<i64> {
+        self.users.values().find(|u| u.sysadmin).map(|u| u.id)
+    }
+
+    /// Whether a user other than user 1 (`admin`) exists: Harbor then fixes the auth mode.
+    pub(super) fn has_users_besides_admin(&self) -> bool {
+        self.users.keys().any(|id| *id != 1)
+    }
 }

@@ -1,11 +1,17 @@
-//! Stored records as the wire shows them: a robot's wire name, its permissions with current
-//! project names, and the `Robot` JSON of GET and list, borrowed straight from the tables.
+//! Stored records as the wire shows them, borrowed straight from the tables: a robot's wire
+//! name, its permissions with current project names, and the `Robot`, `Project`,
+//! `ProjectMemberEntity` and `UserResp` JSON.
 
 use super::error::StoreError;
-use super::records::RobotRecord;
+use super::records::{MemberRecord, ProjectRecord, RobotRecord, UserRecord};
 use super::tables::Tables;
-use crate::harbor::rbac::Scope;
-use crate::wire::{self, Robot, RobotName, RobotPermission};
+use crate::harbor::auth::Caller;
+use crate::harbor::projects::shown_metadata;
+use crate::harbor::rbac::{Role, Scope};
+use crate::wire::{
+    self, CveAllowlist, CveAllowlistItem, Project, ProjectMemberEntity, Robot, RobotName,
+    RobotPermission, UserResp, ZERO_TIME_MS,
+};
 
 /// A robot's name on the wire and at login: the `prefix` (Harbor's `robot_name_prefix`) and
 /// the stored name; a legacy robot (not editable) has no prefix. The one place the prefix is
@@ -20,14 +26,15 @@ pub fn wire_name<'a>(prefix: &'a str, record: &'a RobotRecord) -> RobotName<'a> 
 impl Tables {
     /// The project id of robot `id` and its GET body (JSON and a newline), without copying the
     /// stored record.
-    pub(super) fn robot_json(&self, id: i64, prefix: &str) -> Result<(i64, Vec<u8>), StoreError> {
+    pub(super) fn robot_json(&self, id: i64) -> Result<(i64, Vec<u8>), StoreError> {
         let record = self.robots.get(&id).ok_or(StoreError::RobotNotFound(id))?;
-        let body = wire::json_line(&self.robot_view(record, prefix));
+        let body = wire::json_line(&self.robot_view(record));
         Ok((record.project_id, body))
     }
 
-    /// The `Robot` a GET or list returns for `r`.
-    pub(super) fn robot_view<'a>(&'a self, r: &'a RobotRecord, prefix: &'a str) -> Robot<'a> {
+    /// The `Robot` a GET or list returns for `r`, named with the configured prefix.
+    pub(super) fn robot_view<'a>(&'a self, r: &'a RobotRecord) -> Robot<'a> {
+        let prefix = self.configurations.robot_name_prefix();
         let permissions = r
             .policies
             .iter()
@@ -54,6 +61,90 @@ impl Tables {
             name: wire_name(prefix, r),
             permissions,
             update_time: r.update_time,
+        }
+    }
+
+    /// The `Project` a GET or list returns for `p`, as `viewer` sees it (their roles), with
+    /// metadata and owner name or not (`with_detail`).
+    pub(super) fn project_view<'a>(
+        &'a self,
+        p: &'a ProjectRecord,
+        viewer: &Caller,
+        detail: bool,
+    ) -> Project<'a> {
+        // Only a local user's roles are shown (`populateProperties`); robots and anonymous
+        // callers get `null`.
+        let roles: Vec<i64> = match viewer {
+            Caller::User { id, .. } => self.role(p.id, *id).map(|r| r.id()).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        let highest = roles
+            .iter()
+            .copied()
+            .filter_map(Role::from_id)
+            .min_by_key(|r| r.power())
+            .map_or(0, Role::id);
+        let allowlist = &p.cve_allowlist;
+        Project {
+            creation_time: p.creation_time,
+            current_user_role_id: highest,
+            current_user_role_ids: (!roles.is_empty()).then_some(roles),
+            cve_allowlist: CveAllowlist {
+                creation_time: ZERO_TIME_MS,
+                expires_at: if detail { allowlist.expires_at } else { None },
+                id: if detail { allowlist.id } else { 0 },
+                items: detail.then(|| {
+                    allowlist
+                        .items
+                        .iter()
+                        .map(|cve_id| CveAllowlistItem { cve_id })
+                        .collect()
+                }),
+                project_id: if detail { p.id } else { 0 },
+                update_time: ZERO_TIME_MS,
+            },
+            metadata: detail.then(|| shown_metadata(&p.metadata, p.registry_id > 0)),
+            name: &p.name,
+            owner_id: p.owner_id,
+            owner_name: match (detail, self.users.get(&p.owner_id)) {
+                (true, Some(owner)) => &owner.username,
+                _ => "",
+            },
+            project_id: p.id,
+            registry_id: p.registry_id,
+            repo_count: 0,
+            update_time: p.update_time,
+        }
+    }
+
+    /// The `ProjectMemberEntity` for `m`; `None` when its role is unknown or its user gone
+    /// (Harbor's list joins the role and user tables).
+    pub(super) fn member_view(&self, m: &MemberRecord) -> Option<ProjectMemberEntity<'_>> {
+        let role = m.role()?;
+        let user = self.users.get(&m.user_id)?;
+        Some(ProjectMemberEntity {
+            entity_id: user.id,
+            entity_name: &user.username,
+            entity_type: "u",
+            id: m.id,
+            project_id: m.project_id,
+            role_id: role.id(),
+            role_name: role.name(),
+        })
+    }
+
+    /// The `UserResp` for `u`.
+    pub(super) fn user_view<'a>(&self, u: &'a UserRecord) -> UserResp<'a> {
+        UserResp {
+            admin_role_in_auth: false,
+            comment: &u.comment,
+            creation_time: u.creation_time,
+            email: &u.email,
+            realname: &u.realname,
+            sysadmin_flag: u.sysadmin,
+            update_time: u.update_time,
+            user_id: u.id,
+            username: &u.username,
         }
     }
 
@@ -177,7 +268,7 @@ mod tests {
         let tables = store.tables.read();
         for r in tables.robots.values() {
             assert_eq!(
-                serde_json::to_string(&tables.robot_view(r, "robot$")).unwrap(),
+                serde_json::to_string(&tables.robot_view(r)).unwrap(),
                 serde_json::to_string(&owned(&tables, r, "robot$")).unwrap(),
                 "robot {}",
                 r.id

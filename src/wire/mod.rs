@@ -17,14 +17,37 @@
 //! | `RobotSec` | [`RobotSec`] (PATCH answer) | [`RobotSecReq`] (PATCH body) |
 //! | `RobotPermission` | [`RobotPermission`] | [`RobotPermissionReq`] |
 //! | `Access` | [`Access`] | [`Access`] |
+//! | `Project` | [`Project`] | – |
+//! | `ProjectReq` | – | [`ProjectReq`] (POST, PUT) |
+//! | `CVEAllowlist` | [`CveAllowlist`] | [`CveAllowlistReq`] |
+//! | `ProjectSummary`, `ProjectDeletable` | [`ProjectSummary`], [`ProjectDeletable`] | – |
+//! | `ProjectMemberEntity` | [`ProjectMemberEntity`] | – |
+//! | `ProjectMember`, `RoleRequest` | – | [`ProjectMember`], [`RoleRequest`] |
+//! | `UserResp`, `UserSearchRespItem` | [`UserResp`], [`UserSearchRespItem`] | – |
+//! | `UserCreationReq`, `UserSysAdminFlag` | – | [`UserCreationReq`], [`UserSysAdminFlag`] |
+//! | `OverallHealthStatus`, `GeneralInfo`, `Permissions` | [`OverallHealthStatus`], [`GeneralInfo`], [`Permissions`] | – |
+//! | `ConfigurationsResponse` | [`ConfigurationsResponse`] | `Configurations`: a map of typed items |
 
 mod access;
 mod json;
+mod project;
 mod robot;
+mod system;
+mod user;
 
 pub use access::Access;
 pub use json::json_line;
+pub use project::{
+    CveAllowlist, CveAllowlistItem, CveAllowlistReq, PROJECT_METADATA_KEYS, Project,
+    ProjectDeletable, ProjectMember, ProjectMemberEntity, ProjectReq, ProjectSummary,
+    ProjectSummaryQuota, RoleRequest, ZERO_TIME_MS,
+};
 pub use robot::{
     Robot, RobotCreate, RobotCreated, RobotName, RobotPermission, RobotPermissionReq, RobotReq,
     RobotSec, RobotSecReq,
 };
+pub use system::{
+    ComponentHealthStatus, ConfigurationsResponse, GeneralInfo, OverallHealthStatus, Permission,
+    Permissions,
+};
+pub use user::{UserCreationReq, UserResp, UserSearchRespItem, UserSysAdminFlag};

@@ -80,10 +80,14 @@ async fn put_error_table() {
     let app = TestApp::new();
     app.create(project_robot("ci", "library")).await;
     app.store
-        .add_project(harbor_mock::store::fixtures::ProjectFixture {
-            id: Some(2),
-            name: "other".into(),
-        })
+        .add_project(
+            harbor_mock::store::fixtures::ProjectFixture {
+                id: Some(2),
+                name: "other".into(),
+                ..Default::default()
+            },
+            NOW_MS,
+        )
         .unwrap();
     let robot = app.get("/api/v2.0/robots/1", ADMIN).await.json();
     let with = |f: &dyn Fn(&mut Value)| {
