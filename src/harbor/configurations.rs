@@ -283,40 +283,42 @@ impl Configurations {
         self.values.get(key)
     }
 
-    fn string(&self, key: &str) -> &str {
+    /// A string item's value (empty for another kind or an unknown key).
+    pub fn text(&self, key: &str) -> &str {
         match self.values.get(key) {
             Some(ConfigValue::Str(s)) => s,
             _ => "",
         }
     }
 
-    fn boolean(&self, key: &str) -> bool {
+    /// Whether a boolean item is true.
+    pub fn flag(&self, key: &str) -> bool {
         matches!(self.values.get(key), Some(ConfigValue::Bool(true)))
     }
 
     /// `robot_name_prefix`: put before every robot's stored name on the wire and at login.
     pub fn robot_name_prefix(&self) -> &str {
-        self.string("robot_name_prefix")
+        self.text("robot_name_prefix")
     }
 
     /// `read_only`: every write but `PUT /configurations` is refused.
     pub fn read_only(&self) -> bool {
-        self.boolean("read_only")
+        self.flag("read_only")
     }
 
     /// `self_registration`.
     pub fn self_registration(&self) -> bool {
-        self.boolean("self_registration")
+        self.flag("self_registration")
     }
 
     /// `project_creation_restriction` is `adminonly`.
     pub fn admin_only_project_creation(&self) -> bool {
-        self.string("project_creation_restriction") == "adminonly"
+        self.text("project_creation_restriction") == "adminonly"
     }
 
     /// `quota_per_project_enable`.
     pub fn quota_per_project(&self) -> bool {
-        self.boolean("quota_per_project_enable")
+        self.flag("quota_per_project_enable")
     }
 
     /// `storage_per_project`: the quota of projects whose creator may not choose one.
@@ -348,6 +350,8 @@ impl Configurations {
 
     /// Checks `changes` as `PUT /configurations` does and applies them; on error nothing
     /// changes. `users_exist`: a user other than `admin` exists (the auth mode is then fixed).
+    /// Harbor checks the items in Go's random map order, so which of several bad items is
+    /// reported varies there; here it is always the first in key order.
     pub fn update(
         &mut self,
         changes: BTreeMap<&'static str, ConfigValue>,
@@ -355,7 +359,7 @@ impl Configurations {
     ) -> Result<(), ApiError> {
         let bad = |m: String| Err(ApiError::BadRequest(m));
         if let Some(ConfigValue::Str(mode)) = changes.get("auth_mode")
-            && mode != self.string("auth_mode")
+            && mode != self.text("auth_mode")
             && users_exist
         {
             return bad(
@@ -364,8 +368,9 @@ impl Configurations {
             );
         }
         let mut next = self.clone();
-        for (key, value) in changes {
-            let value = match (key, value) {
+        // `ValidateCfg`: each item's own rule.
+        for (key, value) in changes.iter() {
+            let value = match (*key, value) {
                 ("robot_name_prefix", ConfigValue::Str(prefix)) => {
                     let trimmed = prefix.trim();
                     if trimmed.is_empty() {
@@ -376,35 +381,141 @@ impl Configurations {
                     }
                     ConfigValue::Str(trimmed.to_string())
                 }
-                ("project_creation_restriction", ConfigValue::Str(v))
-                    if v != "adminonly" && v != "everyone" =>
-                {
-                    return bad("bad request: item name project_creation_restriction: invalid project_creation_restriction, should be adminonly or everyone".into());
-                }
                 ("storage_per_project", ConfigValue::Int(v)) => {
-                    check_storage_limit(v)?;
-                    ConfigValue::Int(v)
+                    check_storage_limit(*v)?;
+                    value.clone()
                 }
-                (
-                    "token_expiration" | "robot_token_duration" | "session_timeout",
-                    ConfigValue::Int(v),
-                ) => {
-                    if v <= 0 {
-                        return bad(format!("the {key} value must be positive"));
+                _ => {
+                    if let Err(reason) = check_item(key, value) {
+                        return bad(format!("bad request: item name {key}: {reason}"));
                     }
-                    if v > 9_999_999_999 {
-                        return bad(format!(
-                            "the {key} value is over the limit value: 9999999999"
-                        ));
-                    }
-                    ConfigValue::Int(v)
+                    value.clone()
                 }
-                (_, value) => value,
             };
             next.values.insert(key, value);
         }
+        // `LdapGroupValidateRule`, on the merged values.
+        let ldap_group = [
+            "ldap_group_search_filter",
+            "ldap_group_attribute_name",
+            "ldap_group_membership_attribute",
+        ];
+        if ldap_group.iter().any(|key| changes.contains_key(key))
+            && !next.text("ldap_group_search_filter").is_empty()
+        {
+            if next.text("ldap_group_attribute_name").is_empty() {
+                return bad("bad request: ldap group name attribute can not be empty".into());
+            }
+            if next.text("ldap_group_membership_attribute").is_empty() {
+                return bad("bad request: ldap group membership attribute can not be empty".into());
+            }
+        }
+        // `verifySkipAuditLogCfg`, on the merged values.
+        if (changes.contains_key("skip_audit_log_database")
+            || changes.contains_key("audit_log_forward_endpoint"))
+            && next.flag("skip_audit_log_database")
+            && next.text("audit_log_forward_endpoint").is_empty()
+        {
+            return bad("bad request: audit log forward endpoint should be configured before enable skip audit log in database".into());
+        }
+        // `verifyValueLengthCfg`.
+        for key in [
+            "token_expiration",
+            "robot_token_duration",
+            "session_timeout",
+        ] {
+            if let Some(ConfigValue::Int(v)) = changes.get(key) {
+                if *v <= 0 {
+                    return bad(format!("the {key} value must be positive"));
+                }
+                if *v > 9_999_999_999 {
+                    return bad(format!(
+                        "the {key} value is over the limit value: 9999999999"
+                    ));
+                }
+            }
+        }
         *self = next;
         Ok(())
+    }
+}
+
+/// The rule of an item's type in Harbor's metadata list (`src/lib/config/metadata/type.go`),
+/// with its reason; the body's JSON types were checked when it was decoded.
+fn check_item(key: &str, value: &ConfigValue) -> Result<(), String> {
+    let ConfigValue::Str(text) = value else {
+        return match (key, value) {
+            ("ldap_scope" | "ldap_group_search_scope", ConfigValue::Int(0..=2)) => Ok(()),
+            ("ldap_scope" | "ldap_group_search_scope", _) => {
+                Err("invalid scope, should be 0, 1 or 2".into())
+            }
+            _ => Ok(()),
+        };
+    };
+    match key {
+        "auth_mode" => match text.as_str() {
+            "ldap_auth" | "db_auth" | "uaa_auth" | "http_auth" | "oidc_auth" => Ok(()),
+            _ => Err(
+                "invalid auth_mode, shoud be one of db_auth, ldap_auth, uaa_auth, http_auth, oidc_auth"
+                    .into(),
+            ),
+        },
+        "project_creation_restriction" => match text.as_str() {
+            "adminonly" | "everyone" => Ok(()),
+            _ => Err(
+                "invalid project_creation_restriction, should be adminonly or everyone".into(),
+            ),
+        },
+        "ldap_base_dn" | "ldap_uid" | "ldap_url" if text.trim().is_empty() => {
+            Err("the configure value can not be empty".into())
+        }
+        // A JSON object of strings (or `null`); the reason is Go's own decoding error.
+        "oidc_extra_redirect_parms" => check_string_map(text),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `text` decodes into Go's `map[string]string`, with `encoding/json`'s reason when
+/// not: a syntax error first (Go checks the whole text before decoding), then the first value
+/// of the wrong kind. Syntax errors are told apart only by where they are (start, end, after
+/// the value); a malformed text in between is reported as at its start.
+fn check_string_map(text: &str) -> Result<(), String> {
+    use serde_json::Value;
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Null) => Ok(()),
+        Ok(Value::Object(map)) => match map.values().find(|v| !v.is_string() && !v.is_null()) {
+            Some(value) => Err(format!(
+                "json: cannot unmarshal {} into Go value of type string",
+                kind(value)
+            )),
+            None => Ok(()),
+        },
+        Ok(other) => Err(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]string",
+            kind(&other)
+        )),
+        Err(e) if e.is_eof() => Err("unexpected end of JSON input".into()),
+        Err(e) if e.to_string().starts_with("trailing characters") => {
+            let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+            let _ = stream.next();
+            let rest = text[stream.byte_offset()..].trim_start();
+            let at = rest.chars().next().unwrap_or(' ');
+            Err(format!("invalid character '{at}' after top-level value"))
+        }
+        Err(_) => {
+            let at = text.trim_start().chars().next().unwrap_or(' ');
+            Err(format!(
+                "invalid character '{at}' looking for beginning of value"
+            ))
+        }
     }
 }
 
@@ -474,6 +585,34 @@ mod tests {
                 change("storage_per_project", ConfigValue::Int(MAX_STORAGE + 1)),
                 "bad request: exceeded 1024TB, which is 1125899906842624 Bytes, value=1125899906842625",
             ),
+            (
+                change("auth_mode", ConfigValue::Str("none".into())),
+                "bad request: item name auth_mode: invalid auth_mode, shoud be one of db_auth, ldap_auth, uaa_auth, http_auth, oidc_auth",
+            ),
+            (
+                change("ldap_scope", ConfigValue::Int(3)),
+                "bad request: item name ldap_scope: invalid scope, should be 0, 1 or 2",
+            ),
+            (
+                change("ldap_url", ConfigValue::Str(" ".into())),
+                "bad request: item name ldap_url: the configure value can not be empty",
+            ),
+            (
+                change("ldap_group_search_filter", ConfigValue::Str("(x)".into())),
+                "bad request: ldap group name attribute can not be empty",
+            ),
+            (
+                change("skip_audit_log_database", ConfigValue::Bool(true)),
+                "bad request: audit log forward endpoint should be configured before enable skip audit log in database",
+            ),
+            (
+                // Each item's own rule comes before the length rule, whatever the key order.
+                BTreeMap::from([
+                    ("session_timeout", ConfigValue::Int(0)),
+                    ("storage_per_project", ConfigValue::Int(0)),
+                ]),
+                "bad request: invalid non-positive value for quota limit, value=0",
+            ),
         ];
         for (changes, message) in cases {
             assert_eq!(
@@ -504,5 +643,43 @@ mod tests {
                     .into()
             ))
         );
+    }
+
+    #[test]
+    fn extra_redirect_parameters_are_a_map_of_strings_as_go_decodes_it() {
+        // Reasons from Go 1.26's `json.Unmarshal` into a `map[string]string`.
+        let cases = [
+            (r#"{"a":"b","c":null}"#, None),
+            ("null", None),
+            (
+                r#"{"a":1}"#,
+                Some("json: cannot unmarshal number into Go value of type string"),
+            ),
+            (
+                r#"{"a":true}"#,
+                Some("json: cannot unmarshal bool into Go value of type string"),
+            ),
+            (
+                "[1]",
+                Some("json: cannot unmarshal array into Go value of type map[string]string"),
+            ),
+            (
+                r#""x""#,
+                Some("json: cannot unmarshal string into Go value of type map[string]string"),
+            ),
+            (
+                "abc",
+                Some("invalid character 'a' looking for beginning of value"),
+            ),
+            ("{", Some("unexpected end of JSON input")),
+            ("", Some("unexpected end of JSON input")),
+            (
+                r#"{"a":"b"} x"#,
+                Some("invalid character 'x' after top-level value"),
+            ),
+        ];
+        for (text, reason) in cases {
+            assert_eq!(check_string_map(text).err().as_deref(), reason, "{text}");
+        }
     }
 }

@@ -19,6 +19,10 @@ pub enum ApiError {
     /// 401 `UNAUTHORIZED`, always with the message `unauthorized`.
     #[error("unauthorized")]
     Unauthorized,
+    /// 401 `UNAUTHORIZED` with another message (`GET /permissions` sends the anonymous
+    /// username, an empty string).
+    #[error("{0}")]
+    UnauthorizedAs(String),
     /// 403 `FORBIDDEN`; the message is the caller's username or `forbidden`.
     #[error("{0}")]
     Forbidden(String),
@@ -34,6 +38,9 @@ pub enum ApiError {
     /// 409 `CONFLICT`.
     #[error("{0}")]
     Conflict(String),
+    /// 412 `PRECONDITION`.
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// 422 from the binding layer; the message is the full `validation failure list:` text.
     #[error("{0}")]
     Unprocessable(String),
@@ -60,11 +67,12 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::UnauthorizedAs(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Denied(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,12 +82,13 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "BAD_REQUEST",
-            ApiError::Unauthorized => "UNAUTHORIZED",
+            ApiError::Unauthorized | ApiError::UnauthorizedAs(_) => "UNAUTHORIZED",
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::Denied(_) => "DENIED",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
             ApiError::Conflict(_) => "CONFLICT",
+            ApiError::PreconditionFailed(_) => "PRECONDITION",
             ApiError::Unprocessable(_) => "UNPROCESSABLE_ENTITY",
             ApiError::Internal(_) => "UNKNOWN",
         }
@@ -158,6 +167,11 @@ mod tests {
                 "METHOD_NOT_ALLOWED",
             ),
             (ApiError::Conflict(String::new()), 409, "CONFLICT"),
+            (
+                ApiError::PreconditionFailed(String::new()),
+                412,
+                "PRECONDITION",
+            ),
             (
                 ApiError::Unprocessable(String::new()),
                 422,

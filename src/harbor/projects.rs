@@ -180,13 +180,12 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    /// What `caller` may list; `public` is the `public` filter, if any (as `lib.ToBool`
-    /// reads it). `None` when the answer is an empty list outright (anonymous with
-    /// `public=false`).
-    pub fn of(caller: &Caller, dir: &impl Directory, public: Option<bool>) -> Option<Visibility> {
+    /// What `caller` may list; `public` is the `public` filter once the parameter and `q` are
+    /// merged, if any (as `lib.ToBool` reads it). Anonymous callers asking for `public=false`
+    /// get an empty list before this is asked (the handler checks the parameter alone).
+    pub fn of(caller: &Caller, dir: &impl Directory, public: Option<bool>) -> Visibility {
         let with_public = public != Some(false);
-        Some(match caller {
-            Caller::Anonymous if public == Some(false) => return None,
+        match caller {
             Caller::Anonymous => Visibility::Public,
             _ if caller.can_system("project", "list").unwrap_or(false) => Visibility::All,
             Caller::User { id, .. } => Visibility::Member {
@@ -210,7 +209,7 @@ impl Visibility {
                     }
                 }
             }
-        })
+        }
     }
 }
 

@@ -2,8 +2,15 @@
 //! and Go types, the body parameter's name in 422 messages, and the read-only fields that are
 //! type-checked and dropped.
 
-use super::gojson::{Fields, GoBody};
-use crate::wire::{Access, RobotCreate, RobotPermissionReq, RobotReq, RobotSecReq};
+use std::collections::BTreeMap;
+
+use super::gojson::{Fields, GoBody, max_length};
+use crate::harbor::configurations::{self, ConfigKind, ConfigValue, ConfigurationsReq};
+use crate::wire::{
+    Access, CveAllowlistReq, PROJECT_METADATA_KEYS, ProjectMember, ProjectReq, RobotCreate,
+    RobotPermissionReq, RobotReq, RobotSecReq, RoleRequest, UserCreationReq, UserProfileReq,
+    UserSysAdminFlag,
+};
 
 impl GoBody for RobotCreate {
     const PARAM: &'static str = "robot";
@@ -73,6 +80,145 @@ fn permissions(f: &Fields<'_>) -> Result<Option<Vec<Option<RobotPermissionReq>>>
     })
 }
 
+impl GoBody for ProjectReq {
+    const PARAM: &'static str = "project";
+    const GO_TYPE: &'static str = "ProjectReq";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        let metadata = match f.object("metadata", "models.ProjectMetadata")? {
+            None => None,
+            Some(m) => {
+                let mut given = BTreeMap::new();
+                for key in PROJECT_METADATA_KEYS {
+                    if let Some(value) = m.opt_string(key)? {
+                        given.insert((*key).to_string(), value);
+                    }
+                }
+                Some(given)
+            }
+        };
+        let cve_allowlist = match f.object("cve_allowlist", "models.CVEAllowlist")? {
+            None => None,
+            Some(a) => {
+                a.int("id")?;
+                a.date_time("creation_time")?;
+                a.date_time("update_time")?;
+                let items = a.array("items", "[]*models.CVEAllowlistItem", |item| {
+                    item.object("models.CVEAllowlistItem")?.string("cve_id")
+                })?;
+                Some(CveAllowlistReq {
+                    project_id: a.int("project_id")?.unwrap_or(0),
+                    items: items.into_iter().flatten().flatten().collect(),
+                    expires_at: a.int("expires_at")?,
+                })
+            }
+        };
+        Ok(ProjectReq {
+            project_name: f.string("project_name")?,
+            public: f.opt_bool("public")?,
+            metadata,
+            cve_allowlist,
+            storage_limit: f.int("storage_limit")?,
+            registry_id: f.int("registry_id")?,
+        })
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        max_length("project_name", &self.project_name, 255)
+    }
+}
+
+impl GoBody for ProjectMember {
+    const PARAM: &'static str = "projectMember";
+    const GO_TYPE: &'static str = "ProjectMember";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        let mut member = ProjectMember {
+            role_id: f.int("role_id")?.unwrap_or(0),
+            ..ProjectMember::default()
+        };
+        if let Some(user) = f.object("member_user", "models.UserEntity")? {
+            member.user_id = user.int("user_id")?.unwrap_or(0);
+            member.username = user.string("username")?;
+        }
+        if let Some(group) = f.object("member_group", "models.UserGroup")? {
+            member.group_id = group.int("id")?.unwrap_or(0);
+            member.group_name = group.string("group_name")?;
+            group.int("group_type")?;
+            member.ldap_group_dn = group.string("ldap_group_dn")?;
+        }
+        Ok(member)
+    }
+}
+
+impl GoBody for RoleRequest {
+    const PARAM: &'static str = "role";
+    const GO_TYPE: &'static str = "RoleRequest";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        Ok(RoleRequest {
+            role_id: f.int("role_id")?.unwrap_or(0),
+        })
+    }
+}
+
+impl GoBody for UserCreationReq {
+    const PARAM: &'static str = "userReq";
+    const GO_TYPE: &'static str = "UserCreationReq";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        Ok(UserCreationReq {
+            username: f.string("username")?,
+            email: f.string("email")?,
+            realname: f.string("realname")?,
+            comment: f.string("comment")?,
+            password: f.string("password")?,
+        })
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        max_length("username", &self.username, 255)?;
+        max_length("email", &self.email, 255)
+    }
+}
+
+impl GoBody for UserProfileReq {
+    const PARAM: &'static str = "profile";
+    const GO_TYPE: &'static str = "UserProfile";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        Ok(UserProfileReq {
+            email: f.string("email")?,
+            realname: f.string("realname")?,
+            comment: f.string("comment")?,
+        })
+    }
+}
+
+impl GoBody for UserSysAdminFlag {
+    const PARAM: &'static str = "sysadminFlag";
+    const GO_TYPE: &'static str = "UserSysAdminFlag";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        Ok(UserSysAdminFlag {
+            sysadmin_flag: f.boolean("sysadmin_flag")?,
+        })
+    }
+}
+
+impl GoBody for ConfigurationsReq {
+    const PARAM: &'static str = "configurations";
+    const GO_TYPE: &'static str = "Configurations";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        let mut changes = BTreeMap::new();
+        for (key, kind) in configurations::items() {
+            let value = match kind {
+                ConfigKind::Str => f.opt_string(key)?.map(ConfigValue::Str),
+                ConfigKind::Bool => f.opt_bool(key)?.map(ConfigValue::Bool),
+                ConfigKind::Int => f.int(key)?.map(ConfigValue::Int),
+            };
+            if let Some(value) = value {
+                changes.insert(key, value);
+            }
+        }
+        Ok(ConfigurationsReq { changes })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,7 +271,7 @@ mod tests {
             ),
             (
                 r#"{"permissions":[{"access":[{"resource":1}]}]}"#,
-                "json: cannot unmarshal number 1 into Go struct field RobotCreate.permissions.access.resource of type string",
+                "json: cannot unmarshal number into Go struct field Access.permissions.access.resource of type string",
             ),
             (
                 r#"[]"#,

@@ -8,16 +8,54 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 
+use axum::http::HeaderMap;
+
 use super::error::ApiError;
 use super::gojson::{GoBody, decode};
-use super::media::{check_accept, check_declared_body, check_media_type};
+use super::media::{JSON, check_accept, check_declared_body, check_media_type};
+use crate::harbor::projects::ProjectRef;
 use crate::query::Paging;
 
 /// Largest request body accepted; Harbor has no limit of its own, but nothing a client sends
 /// to these routes comes near it.
 const BODY_LIMIT: usize = 1 << 20;
 
-/// The `robot_id` path parameter (int64).
+/// go-openapi's `BindValidRequest` for an operation whose only parameters are headers: the
+/// media type of a body, if one is declared, and `Accept`.
+#[derive(Clone, Copy, Debug)]
+pub struct Bound;
+
+impl<S: Send + Sync> FromRequestParts<S> for Bound {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        check_declared_body(&parts.headers)?;
+        check_accept(&parts.headers, JSON)?;
+        Ok(Bound)
+    }
+}
+
+/// The path segment at `index` (`/api/v2.0/<3>/<4>/<5>/<6>`), percent-decoded. The path is
+/// already normalised (a session's prefix stripped, slashes merged).
+fn segment(parts: &Parts, index: usize) -> String {
+    let raw = parts.uri.path().split('/').nth(index).unwrap_or_default();
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// An int64 path parameter named `name` at `index`, after the binding checks every operation
+/// makes; go-swagger's 422 when it is not one.
+fn path_int(parts: &Parts, index: usize, name: &str) -> Result<i64, ApiError> {
+    check_declared_body(&parts.headers)?;
+    check_accept(&parts.headers, JSON)?;
+    let text = segment(parts, index);
+    text.parse::<i64>().map_err(|_| {
+        ApiError::validation(format!("{name} in path must be of type int64: {text:?}"))
+    })
+}
+
+/// The `robot_id` path parameter of `/robots/{robot_id}`.
 #[derive(Clone, Copy, Debug)]
 pub struct RobotId(pub i64);
 
@@ -25,16 +63,137 @@ impl<S: Send + Sync> FromRequestParts<S> for RobotId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        path_int(parts, 4, "robot_id").map(RobotId)
+    }
+}
+
+/// The `user_id` path parameter of `/users/{user_id}`.
+#[derive(Clone, Copy, Debug)]
+pub struct UserId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        path_int(parts, 4, "user_id").map(UserId)
+    }
+}
+
+/// The `mid` path parameter of `/projects/{project_name_or_id}/members/{mid}`.
+#[derive(Clone, Copy, Debug)]
+pub struct MemberId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for MemberId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        path_int(parts, 6, "mid").map(MemberId)
+    }
+}
+
+/// The `{project_name_or_id}` path parameter, read with `X-Is-Resource-Name`.
+#[derive(Clone, Debug)]
+pub struct ProjectPath(pub ProjectRef);
+
+impl<S: Send + Sync> FromRequestParts<S> for ProjectPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         check_declared_body(&parts.headers)?;
-        check_accept(&parts.headers)?;
-        // The id is the last path segment of `/robots/{robot_id}` (path already normalised).
-        let raw = parts.uri.path().rsplit('/').next().unwrap_or_default();
-        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-        decoded.parse::<i64>().map(RobotId).map_err(|_| {
-            ApiError::validation(format!(
-                "robot_id in path must be of type int64: {decoded:?}"
-            ))
-        })
+        check_accept(&parts.headers, JSON)?;
+        let by_name = header_bool(&parts.headers, "x-is-resource-name").unwrap_or(false);
+        Ok(ProjectPath(ProjectRef::parse(&segment(parts, 4), by_name)))
+    }
+}
+
+/// The `{project_name}` path parameter of `/projects/{project_name}/repositories`, always a
+/// name.
+#[derive(Clone, Debug)]
+pub struct ProjectName(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ProjectName {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        check_declared_body(&parts.headers)?;
+        check_accept(&parts.headers, JSON)?;
+        Ok(ProjectName(segment(parts, 4)))
+    }
+}
+
+/// A boolean header as go-swagger binds it (`swag.ConvertBool`): `None` when absent or empty.
+pub fn header_bool(headers: &HeaderMap, name: &str) -> Option<bool> {
+    let value = headers.get(name)?;
+    let text = String::from_utf8_lossy(value.as_bytes());
+    (!text.is_empty()).then(|| go_bool(&text))
+}
+
+/// go-openapi's `swag.ConvertBool`: true for `true 1 yes ok y on selected checked t enabled`
+/// in any case, false for anything else (a boolean parameter never fails to bind).
+pub fn go_bool(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "ok" | "y" | "on" | "selected" | "checked" | "t" | "enabled"
+    )
+}
+
+/// An operation's query parameters as sent (decoded, in order), after the binding checks
+/// every operation makes; the typed ones are read with [`QueryParams::value`] and friends.
+#[derive(Clone, Debug, Default)]
+pub struct QueryParams {
+    /// Every query parameter, in order.
+    pub pairs: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        check_declared_body(&parts.headers)?;
+        check_accept(&parts.headers, JSON)?;
+        Ok(QueryParams::parse(parts.uri.query().unwrap_or_default()))
+    }
+}
+
+impl QueryParams {
+    /// Parses a raw query string (already checked by the URL middleware).
+    pub fn parse(raw: &str) -> QueryParams {
+        let pairs = form_urlencoded::parse(raw.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        QueryParams { pairs }
+    }
+
+    /// The last value of parameter `key` (a repeated parameter: the last wins), `None` when
+    /// absent or empty (go-swagger reads an empty value as not given).
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A boolean parameter (`swag.ConvertBool`), `None` when absent or empty.
+    pub fn boolean(&self, key: &str) -> Option<bool> {
+        self.value(key).map(go_bool)
+    }
+
+    /// A required string parameter: go-swagger's 422 when absent or empty.
+    pub fn required(&self, key: &str) -> Result<&str, ApiError> {
+        self.value(key)
+            .ok_or_else(|| ApiError::validation(format!("{key} in query is required")))
+    }
+
+    /// An int64 parameter, `default` when absent; go-swagger's 422 when it is not one.
+    fn int(&self, key: &str, default: i64) -> Result<i64, ApiError> {
+        match self.value(key) {
+            None => Ok(default),
+            Some(v) => v.parse::<i64>().map_err(|_| {
+                ApiError::validation(format!("{key} in query must be of type int64: {v:?}"))
+            }),
+        }
     }
 }
 
@@ -48,8 +207,8 @@ pub struct ListParams {
     pub sort: Option<String>,
     /// `page` and `page_size`.
     pub paging: Paging,
-    /// Every query parameter as sent (decoded, in order), for `Link`.
-    pub pairs: Vec<(String, String)>,
+    /// Every query parameter as sent, for `Link` and the operation's own parameters.
+    pub query: QueryParams,
 }
 
 /// go-swagger's `maximum` for `page_size`.
@@ -58,50 +217,31 @@ const MAX_PAGE_SIZE: i64 = 100;
 impl<S: Send + Sync> FromRequestParts<S> for ListParams {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        check_declared_body(&parts.headers)?;
-        check_accept(&parts.headers)?;
-        let raw = parts.uri.query().unwrap_or_default();
-        ListParams::parse(raw)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let query = QueryParams::from_request_parts(parts, state).await?;
+        ListParams::from_query(query)
     }
 }
 
 impl ListParams {
     /// Parses a raw query string (already checked by the URL middleware).
     pub fn parse(raw: &str) -> Result<ListParams, ApiError> {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
-            pairs.push((k.into_owned(), v.into_owned()));
-        }
-        // The last value of a repeated parameter wins; empty counts as not given.
-        let last = |key: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .filter(|v| !v.is_empty())
-        };
-        let int = |key: &str, default: i64| -> Result<i64, ApiError> {
-            match last(key) {
-                None => Ok(default),
-                Some(v) => v.parse::<i64>().map_err(|_| {
-                    ApiError::validation(format!("{key} in query must be of type int64: {v:?}"))
-                }),
-            }
-        };
-        let page = int("page", Paging::DEFAULT.page)?;
-        let page_size = int("page_size", Paging::DEFAULT.page_size)?;
+        ListParams::from_query(QueryParams::parse(raw))
+    }
+
+    fn from_query(query: QueryParams) -> Result<ListParams, ApiError> {
+        let page = query.int("page", Paging::DEFAULT.page)?;
+        let page_size = query.int("page_size", Paging::DEFAULT.page_size)?;
         if page_size > MAX_PAGE_SIZE {
             return Err(ApiError::validation(format!(
                 "page_size in query should be less than or equal to {MAX_PAGE_SIZE}"
             )));
         }
         Ok(ListParams {
-            q: last("q"),
-            sort: last("sort"),
+            q: query.value("q").map(String::from),
+            sort: query.value("sort").map(String::from),
             paging: Paging { page, page_size },
-            pairs,
+            query,
         })
     }
 }
@@ -114,40 +254,87 @@ impl<S: Send + Sync, T: GoBody> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
-        let accept = check_accept(req.headers());
-        let has_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .is_none_or(|v| v.as_bytes() != b"0");
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let too_large = || {
-            ApiError::validation(format!(
-                "parsing {} body from \"\" failed, because http: request body too large",
-                T::PARAM
-            ))
-        };
-        let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
-            .await
-            .map_err(|_| too_large())?;
-        // go-openapi only checks the media type when a body is present, and before `Accept`.
-        if has_length && !bytes.is_empty() {
-            check_media_type(content_type.as_deref())?;
-        }
-        accept?;
-        match decode::<T>(&bytes) {
-            Ok(Some(value)) => Ok(ApiJson(value)),
-            Ok(None) => Err(ApiError::validation(format!(
+        match read_body::<T>(req).await? {
+            Body::Value(value) => Ok(ApiJson(value)),
+            // go-swagger reads a required body's `io.EOF` as a missing body.
+            Body::Empty | Body::Eof => Err(ApiError::validation(format!(
                 "{} in body is required",
                 T::PARAM
             ))),
-            Err(message) => Err(ApiError::validation(format!(
-                "parsing {} body from \"\" failed, because {message}",
+        }
+    }
+}
+
+/// A body parameter the swagger does not require (`projectMember`, `role`): an empty body is
+/// `None`, one of only white space go-swagger's `EOF` failure (its binder maps `io.EOF` to
+/// "required" only for required bodies).
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: GoBody> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        match read_body::<T>(req).await? {
+            Body::Value(value) => Ok(OptionalJson(Some(value))),
+            Body::Empty => Ok(OptionalJson(None)),
+            Body::Eof => Err(ApiError::validation(format!(
+                "parsing {} body from \"\" failed, because EOF",
                 T::PARAM
             ))),
         }
+    }
+}
+
+/// A body as go-openapi's binder reads it.
+enum Body<T> {
+    /// No bytes at all.
+    Empty,
+    /// Only white space: the decoder met `io.EOF`.
+    Eof,
+    /// A decoded, validated value.
+    Value(T),
+}
+
+/// go-openapi's `BindValidRequest` for a JSON body: its media type (only when a body is
+/// present, and before `Accept`), `Accept`, Go's decoding, then the model's own validation.
+async fn read_body<T: GoBody>(req: Request) -> Result<Body<T>, ApiError> {
+    let accept = check_accept(req.headers(), JSON);
+    let has_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_none_or(|v| v.as_bytes() != b"0");
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let too_large = || {
+        ApiError::validation(format!(
+            "parsing {} body from \"\" failed, because http: request body too large",
+            T::PARAM
+        ))
+    };
+    let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
+        .await
+        .map_err(|_| too_large())?;
+    if has_length && !bytes.is_empty() {
+        check_media_type(content_type.as_deref())?;
+    }
+    accept?;
+    match decode::<T>(&bytes) {
+        Ok(Some(value)) => {
+            // The model's own validation comes back wrapped in a second list.
+            value.validate().map_err(|line| {
+                ApiError::validation(format!("validation failure list:\n{line}"))
+            })?;
+            Ok(Body::Value(value))
+        }
+        Ok(None) if bytes.is_empty() => Ok(Body::Empty),
+        Ok(None) => Ok(Body::Eof),
+        Err(message) => Err(ApiError::validation(format!(
+            "parsing {} body from \"\" failed, because {message}",
+            T::PARAM
+        ))),
     }
 }
 

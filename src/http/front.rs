@@ -154,6 +154,12 @@ impl Front {
         }
         req.extensions_mut().insert(context);
         let response = match action.map(|a| a.outcome) {
+            None | Some(Outcome::Proceed) if read_only_refuses(&instance, &req) => {
+                ApiError::Denied(
+                    "The system is in read only mode. Any modification is prohibited.".into(),
+                )
+                .into_response()
+            }
             None | Some(Outcome::Proceed) => self.route(req).await,
             Some(Outcome::Error { status, message }) => fault_response(status, message),
             Some(Outcome::Drop) => dropped_connection(),
@@ -200,6 +206,15 @@ impl<L: Listener> Service<IncomingStream<'_, L>> for Front {
     fn call(&mut self, _: IncomingStream<'_, L>) -> Self::Future {
         std::future::ready(Ok(self.clone()))
     }
+}
+
+/// Harbor's read-only middleware: with `read_only` set, every method but GET, HEAD and
+/// OPTIONS is refused before routing, except `PUT /configurations` (the way out).
+fn read_only_refuses(instance: &Instance, req: &Request) -> bool {
+    let method = req.method();
+    let safe = method == Method::GET || method == Method::HEAD || method == Method::OPTIONS;
+    let way_out = method == Method::PUT && req.uri().path().starts_with("/api/v2.0/configurations");
+    !safe && !way_out && instance.store.read_only()
 }
 
 /// Who the request's basic-auth credentials name in `instance` at `now`; anonymous when they

@@ -19,6 +19,23 @@ pub trait GoBody: Sized {
     const GO_TYPE: &'static str;
     /// Decodes from a JSON object with Go's rules; `Err` is the Go error text.
     fn from_object(obj: &Fields<'_>) -> Result<Self, String>;
+    /// The model's own `Validate` (go-swagger's schema constraints, e.g. `maxLength`), run
+    /// after decoding; `Err` is one line of its validation failure list.
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// go-swagger's `maxLength`, which counts runes: `<field> in body should be at most <max>
+/// chars long`.
+pub fn max_length(field: &str, value: &str, max: usize) -> Result<(), String> {
+    if value.chars().count() > max {
+        Err(format!(
+            "{field} in body should be at most {max} chars long"
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// Decodes the first JSON value of `bytes` into `T`. `Ok(None)` means there was no value at
@@ -38,7 +55,7 @@ pub fn decode<T: GoBody>(bytes: &[u8]) -> Result<Option<T>, String> {
         other => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type models.{}",
-                json_type(other),
+                json_type(other, T::GO_TYPE),
                 T::GO_TYPE
             ));
         }
@@ -57,15 +74,24 @@ fn go_syntax_message(e: &serde_json::Error) -> String {
     format!("invalid character in JSON ({text})")
 }
 
-fn json_type(v: &Value) -> String {
+/// How Go names the JSON value it could not store into a `go` value: a number carries its
+/// text only where it was meant for an integer (Go's `literalStore`).
+fn json_type(v: &Value, go: &str) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(_) => "bool".into(),
-        Value::Number(n) => format!("number {n}"),
+        Value::Number(n) if go == "int64" => format!("number {n}"),
+        Value::Number(_) => "number".into(),
         Value::String(_) => "string".into(),
         Value::Array(_) => "array".into(),
         Value::Object(_) => "object".into(),
     }
+}
+
+/// The bare name of a Go struct type (`models.Access` → `Access`): Go's messages name the
+/// innermost struct being decoded, with the whole JSON path of the field.
+fn struct_name(go: &'static str) -> &'static str {
+    go.rsplit('.').next().unwrap_or(go)
 }
 
 /// A JSON object being decoded into a Go struct.
@@ -98,26 +124,50 @@ impl<'a> Fields<'a> {
     }
 
     fn mismatch(&self, name: &str, value: &Value, go: &str) -> String {
-        let field = if self.path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", self.path)
-        };
+        let field = self.path_of(name);
         format!(
             "json: cannot unmarshal {} into Go struct field {}.{field} of type {go}",
-            json_type(value),
+            json_type(value, go),
             self.go_type
         )
     }
 
+    fn path_of(&self, name: &str) -> String {
+        if self.path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.path)
+        }
+    }
+
+    /// A `string` field: empty when absent or `null`.
     pub fn string(&self, name: &str) -> Result<String, String> {
+        self.opt_string(name).map(Option::unwrap_or_default)
+    }
+
+    /// A `*string` field: `None` when absent or `null`.
+    pub fn opt_string(&self, name: &str) -> Result<Option<String>, String> {
         match self.get(name) {
-            None => Ok(String::new()),
-            Some(Value::String(s)) => Ok(s.clone()),
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(other) => Err(self.mismatch(name, other, "string")),
         }
     }
 
+    /// A nested struct (or pointer to one): `None` when absent or `null`.
+    pub fn object(&self, name: &str, go: &'static str) -> Result<Option<Fields<'a>>, String> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(Fields {
+                map,
+                go_type: struct_name(go),
+                path: self.path_of(name),
+            })),
+            Some(other) => Err(self.mismatch(name, other, go)),
+        }
+    }
+
+    /// An `int64` field: `None` when absent or `null`.
     pub fn int(&self, name: &str) -> Result<Option<i64>, String> {
         match self.get(name) {
             None => Ok(None),
@@ -129,10 +179,16 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A `bool` field: false when absent or `null`.
     pub fn boolean(&self, name: &str) -> Result<bool, String> {
+        self.opt_bool(name).map(Option::unwrap_or_default)
+    }
+
+    /// A `*bool` field: `None` when absent or `null`.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, String> {
         match self.get(name) {
-            None => Ok(false),
-            Some(Value::Bool(b)) => Ok(*b),
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(other) => Err(self.mismatch(name, other, "bool")),
         }
     }
@@ -149,6 +205,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An array field, each element read by `each`: `None` when absent or `null`, a `null`
+    /// element `None`.
     pub fn array<T>(
         &self,
         name: &str,
@@ -160,11 +218,7 @@ impl<'a> Fields<'a> {
             Some(Value::Array(items)) => items,
             Some(other) => return Err(self.mismatch(name, other, go)),
         };
-        let path = if self.path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", self.path)
-        };
+        let path = self.path_of(name);
         items
             .iter()
             .map(|value| {
@@ -184,16 +238,17 @@ impl<'a> Fields<'a> {
 }
 
 impl<'a> Item<'a> {
-    pub fn object(&self, go: &str) -> Result<Fields<'a>, String> {
+    /// The element as a struct.
+    pub fn object(&self, go: &'static str) -> Result<Fields<'a>, String> {
         match self.value {
             Value::Object(map) => Ok(Fields {
                 map,
-                go_type: self.go_type,
+                go_type: struct_name(go),
                 path: self.path.clone(),
             }),
             other => Err(format!(
                 "json: cannot unmarshal {} into Go struct field {}.{} of type {go}",
-                json_type(other),
+                json_type(other, go),
                 self.go_type,
                 self.path
             )),

@@ -142,8 +142,12 @@ fn is_tspecial(c: char) -> bool {
     "()<>@,;:\\\"/[]?=".contains(c)
 }
 
-/// go-swagger refuses requests whose `Accept` excludes `application/json`.
-pub fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
+/// What almost every operation produces.
+pub const JSON: &str = "application/json";
+
+/// go-swagger refuses requests whose `Accept` excludes what the operation `produces`
+/// (`application/json`, or `text/plain` for `/ping`).
+pub fn check_accept(headers: &HeaderMap, produces: &str) -> Result<(), ApiError> {
     let Some(accept) = headers.get(header::ACCEPT) else {
         return Ok(());
     };
@@ -159,14 +163,16 @@ pub fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
                 .strip_prefix("q=")
                 .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
         });
-        !refused && matches!(media.as_str(), "*/*" | "application/*" | "application/json")
+        let family = produces.split('/').next().unwrap_or_default();
+        !refused
+            && (media == "*/*" || media == produces || media.strip_suffix("/*") == Some(family))
     });
     if acceptable {
         Ok(())
     } else {
-        Err(ApiError::validation(
-            "unsupported media type requested, only [application/json] are available",
-        ))
+        Err(ApiError::validation(format!(
+            "unsupported media type requested, only [{produces}] are available"
+        )))
     }
 }
 
@@ -217,7 +223,7 @@ mod tests {
         let check = |value: &str| {
             let mut h = HeaderMap::new();
             h.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
-            check_accept(&h).is_ok()
+            check_accept(&h, JSON).is_ok()
         };
         assert!(check("application/json"));
         assert!(check("*/*"));
@@ -225,6 +231,14 @@ mod tests {
         assert!(check("application/*"));
         assert!(!check("text/html"));
         assert!(!check("application/json;q=0"));
-        assert!(check_accept(&HeaderMap::new()).is_ok());
+        assert!(check_accept(&HeaderMap::new(), JSON).is_ok());
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        assert_eq!(
+            check_accept(&h, "text/plain"),
+            Err(ApiError::validation(
+                "unsupported media type requested, only [text/plain] are available"
+            ))
+        );
     }
 }

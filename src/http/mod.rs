@@ -9,12 +9,16 @@ mod error;
 mod extract;
 mod front;
 mod gojson;
-mod media;
+pub mod media;
 pub mod pagination;
 pub mod response;
 
 pub use context::Context;
 pub use error::{ApiError, Result};
-pub use extract::{ApiJson, ListParams, RobotId};
+pub use extract::{
+    ApiJson, Bound, ListParams, MemberId, OptionalJson, ProjectName, ProjectPath, QueryParams,
+    RobotId, UserId, go_bool, header_bool,
+};
 pub use front::{Front, X_REQUEST_ID, go_parse_query};
 pub use gojson::{GoBody, decode};
+pub use media::JSON;

@@ -17,7 +17,13 @@ use super::response;
 /// is what clients such as harborapi resolve against their base URL.
 pub fn list(total: usize, body: Vec<u8>, params: &ListParams, path: &str) -> Response {
     let paging = params.paging;
-    let headers = headers(total, paging.page, paging.page_size, path, &params.pairs);
+    let headers = headers(
+        total,
+        paging.page,
+        paging.page_size,
+        path,
+        &params.query.pairs,
+    );
     (headers, response::json_body(StatusCode::OK, body)).into_response()
 }
 

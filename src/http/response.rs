@@ -27,7 +27,14 @@ pub fn json_body(status: StatusCode, body: Vec<u8>) -> Response {
 
 /// 200 with no body and no `Content-Type`.
 pub fn empty() -> Response {
+    empty_with(StatusCode::OK)
+}
+
+/// `status` with no body and no `Content-Type` (Harbor's responses without a schema: every
+/// PUT and DELETE 200, every POST 201 but the robot's).
+pub fn empty_with(status: StatusCode) -> Response {
     let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
     response
         .headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));

@@ -244,6 +244,17 @@ impl Store {
         self.write(|tables| tables.delete_user(id))
     }
 
+    /// Replaces user `id`'s email, real name and comment at `now_ms`; 409 when the email is
+    /// another user's.
+    pub fn update_profile(
+        &self,
+        id: i64,
+        profile: wire::UserProfileReq,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.write(|tables| tables.update_profile(id, profile, now_ms))
+    }
+
     /// Sets or clears user `id`'s admin flag at `now_ms`.
     pub fn set_sysadmin(&self, id: i64, sysadmin: bool, now_ms: i64) -> Result<(), StoreError> {
         self.write(|tables| tables.set_sysadmin(id, sysadmin, now_ms))
@@ -252,6 +263,20 @@ impl Store {
     /// `GET /users/search`: see [`listing::search_users`].
     pub fn search_users(&self, username: &str, page_size: i64) -> Listing {
         listing::search_users(&self.tables.read(), username, page_size)
+    }
+
+    /// Whether user `id` is the projectAdmin of some project (`ListAdminRolesOfUser`).
+    pub fn is_admin_of_some_project(&self, id: i64) -> bool {
+        self.tables
+            .read()
+            .members
+            .values()
+            .any(|m| m.user_id == id && m.role() == Some(Role::ProjectAdmin))
+    }
+
+    /// Whether a user other than user 1 (`admin`) exists: Harbor then fixes the auth mode.
+    pub fn has_users_besides_admin(&self) -> bool {
+        self.tables.read().has_users_besides_admin()
     }
 
     /// The lowest-id sysadmin, who owns the projects robots create.
@@ -349,6 +374,14 @@ impl Store {
         listing::member_json(&self.tables.read(), project_id, member_id)
     }
 
+    /// Whether user `user_id` is a member of project `project_id`, whatever the role.
+    pub fn is_member(&self, project_id: i64, user_id: i64) -> bool {
+        self.tables
+            .read()
+            .member_ids
+            .contains_key(&(project_id, user_id))
+    }
+
     /// Makes user `user_id` a member of project `project_id`; 409 when they already are.
     pub fn add_member(
         &self,
@@ -408,6 +441,11 @@ impl Store {
     }
 
     // ---- configuration -------------------------------------------------------------------
+
+    /// Whether Harbor is in read-only mode (`read_only`).
+    pub fn read_only(&self) -> bool {
+        self.tables.read().configurations.read_only()
+    }
 
     /// A copy of the system configuration.
     pub fn configurations(&self) -> Configurations {

@@ -67,10 +67,13 @@ impl Tables {
             .ok_or_else(|| StoreError::ProjectNotFound(id.to_string()))
     }
 
-    /// Creates a project (and its empty allowlist); 409 when the name is taken. Returns the
-    /// id.
+    /// Creates a project (and its empty allowlist); 409 when the name is taken, which uses
+    /// up an id as Harbor's failed insert uses up a sequence value. Returns the id.
     pub(super) fn create_project(&mut self, new: NewProject) -> Result<i64, StoreError> {
         if self.project_names.contains_key(&new.name) {
+            if new.id.is_none() {
+                Sequences::take(&mut self.next.project);
+            }
             return Err(StoreError::ProjectConflict(new.name));
         }
         let id = match new.id {

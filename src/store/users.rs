@@ -6,6 +6,7 @@ use super::tables::{Sequences, Tables};
 use crate::datetime::MS_PER_SEC;
 use crate::harbor::auth::Caller;
 use crate::harbor::secret;
+use crate::wire::UserProfileReq;
 
 /// What `POST /users` gives of a new user besides the password.
 #[derive(Clone, Debug, Default)]
@@ -132,11 +133,15 @@ impl Tables {
             .and_then(|id| self.users.get(id))
     }
 
-    /// Creates a user; 409 when the name or a non-empty email is taken. Returns the id.
+    /// Creates a user; 409 when the name or a non-empty email is taken, which uses up an id
+    /// as Harbor's failed insert uses up a sequence value. Returns the id.
     pub(super) fn create_user(&mut self, new: NewUser) -> Result<i64, StoreError> {
         let taken = self.user_names.contains_key(&new.username)
             || (!new.email.is_empty() && self.user_emails.contains_key(&new.email));
         if taken {
+            if new.id.is_none() {
+                Sequences::take(&mut self.next.user);
+            }
             return Err(StoreError::UserConflict {
                 username: new.username,
                 email: new.email,
@@ -193,6 +198,38 @@ impl Tables {
         for member in memberships {
             self.remove_member(member);
         }
+        Ok(())
+    }
+
+    /// Replaces a user's email, real name and comment at `now_ms`.
+    pub(super) fn update_profile(
+        &mut self,
+        id: i64,
+        profile: UserProfileReq,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let user = self.users.get(&id).ok_or(StoreError::UserNotFound(id))?;
+        if let Some(other) = self.user_emails.get(&profile.email)
+            && *other != id
+        {
+            return Err(StoreError::UserConflict {
+                username: user.username.clone(),
+                email: profile.email,
+            });
+        }
+        let old_email = user.email.clone();
+        self.user_emails.remove(&old_email);
+        if !profile.email.is_empty() {
+            self.user_emails.insert(profile.email.clone(), id);
+        }
+        let user = self
+            .users
+            .get_mut(&id)
+            .ok_or(StoreError::UserNotFound(id))?;
+        user.email = profile.email;
+        user.realname = profile.realname;
+        user.comment = profile.comment;
+        user.update_time = now_ms;
         Ok(())
     }
 

@@ -24,7 +24,7 @@
 //! | `ProjectMemberEntity` | [`ProjectMemberEntity`] | – |
 //! | `ProjectMember`, `RoleRequest` | – | [`ProjectMember`], [`RoleRequest`] |
 //! | `UserResp`, `UserSearchRespItem` | [`UserResp`], [`UserSearchRespItem`] | – |
-//! | `UserCreationReq`, `UserSysAdminFlag` | – | [`UserCreationReq`], [`UserSysAdminFlag`] |
+//! | `UserCreationReq`, `UserProfile`, `UserSysAdminFlag` | – | [`UserCreationReq`], [`UserProfileReq`], [`UserSysAdminFlag`] |
 //! | `OverallHealthStatus`, `GeneralInfo`, `Permissions` | [`OverallHealthStatus`], [`GeneralInfo`], [`Permissions`] | – |
 //! | `ConfigurationsResponse` | [`ConfigurationsResponse`] | `Configurations`: a map of typed items |
 
@@ -50,4 +50,4 @@ pub use system::{
     ComponentHealthStatus, ConfigurationsResponse, GeneralInfo, OverallHealthStatus, Permission,
     Permissions,
 };
-pub use user::{UserCreationReq, UserResp, UserSearchRespItem, UserSysAdminFlag};
+pub use user::{UserCreationReq, UserProfileReq, UserResp, UserSearchRespItem, UserSysAdminFlag};

@@ -60,6 +60,17 @@ pub struct UserCreationReq {
     pub password: String,
 }
 
+/// Swagger `UserProfile`, the `PUT /users/{id}` body.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UserProfileReq {
+    /// The email.
+    pub email: String,
+    /// The full name.
+    pub realname: String,
+    /// Free text.
+    pub comment: String,
+}
+
 /// Swagger `UserSysAdminFlag`, the `PUT /users/{id}/sysadmin` body.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserSysAdminFlag {

@@ -40,7 +40,7 @@ async fn reset_returns_to_the_fixtures() {
     let reply = control(&app, Method::POST, "/_mock/reset", None).await;
     assert_eq!(
         reply.json(),
-        json!({"users": 4, "projects": 1, "members": 2, "robots": 0})
+        json!({"users": 4, "projects": 1, "members": 3, "robots": 0})
     );
     assert_eq!(app.store.robot_count(), 0);
     assert_eq!(

@@ -116,9 +116,24 @@ impl TestApp {
         auth: Option<(&str, &str)>,
         body: Option<Value>,
     ) -> Reply {
+        self.send_with(method, uri, auth, body, &[]).await
+    }
+
+    /// [`TestApp::send`] with extra request headers.
+    pub async fn send_with(
+        &self,
+        method: Method,
+        uri: &str,
+        auth: Option<(&str, &str)>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some((u, p)) = auth {
             req = req.header("authorization", basic(u, p));
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
         }
         let req = match body {
             Some(v) => req
@@ -151,6 +166,42 @@ impl TestApp {
             .await
     }
 
+    /// `POST uri` with a JSON body.
+    pub async fn post_to(&self, uri: &str, body: Value, auth: (&str, &str)) -> Reply {
+        self.send(Method::POST, uri, Some(auth), Some(body)).await
+    }
+
+    /// `PUT uri` with a JSON body.
+    pub async fn put(&self, uri: &str, body: Value, auth: (&str, &str)) -> Reply {
+        self.send(Method::PUT, uri, Some(auth), Some(body)).await
+    }
+
+    /// `DELETE uri`.
+    pub async fn delete(&self, uri: &str, auth: (&str, &str)) -> Reply {
+        self.send(Method::DELETE, uri, Some(auth), None).await
+    }
+
+    /// `GET uri` without credentials.
+    pub async fn get_anonymous(&self, uri: &str) -> Reply {
+        self.send(Method::GET, uri, None, None).await
+    }
+
+    /// Creates a project as `auth` and returns its id (from `Location`).
+    pub async fn create_project(&self, body: Value, auth: (&str, &str)) -> i64 {
+        let reply = self.post_to("/api/v2.0/projects", body, auth).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        location_id(&reply)
+    }
+
+    /// Creates a user as admin and returns its id.
+    pub async fn create_user(&self, username: &str, password: &str) -> i64 {
+        let body = json!({"username": username, "email": format!("{username}@example.com"),
+            "realname": username, "password": password});
+        let reply = self.post_to("/api/v2.0/users", body, ADMIN).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        location_id(&reply)
+    }
+
     /// Creates a robot as admin and returns the 201 body.
     pub async fn create(&self, body: Value) -> Value {
         let reply = self.post(body, ADMIN).await;
@@ -173,4 +224,11 @@ pub fn project_robot(name: &str, project: &str) -> Value {
         "permissions": [{"kind": "project", "namespace": project,
             "access": [{"resource": "repository", "action": "pull"}, {"resource": "repository", "action": "push"}]}]
     })
+}
+
+/// The id at the end of a 201's `Location`.
+#[track_caller]
+pub fn location_id(reply: &Reply) -> i64 {
+    let location = reply.header("location").expect("a Location header");
+    location.rsplit('/').next().unwrap().parse().unwrap()
 }
