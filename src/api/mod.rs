@@ -13,7 +13,7 @@ pub mod users;
 use axum::Router;
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, get, put};
 
 use crate::http::ApiError;
 
@@ -104,7 +104,10 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
                 "DELETE,GET,PUT",
             ),
         )
-        .route(&api("/users"), declared(post(users::create_user), "POST"))
+        .route(
+            &api("/users"),
+            declared(get(users::list_users).post(users::create_user), "GET,POST"),
+        )
         .route(
             &api("/users/current"),
             declared(get(users::get_current_user_info), "GET"),
@@ -125,6 +128,10 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             &api("/users/{user_id}/sysadmin"),
             declared(put(users::set_user_sys_admin), "PUT"),
+        )
+        .route(
+            &api("/users/{user_id}/password"),
+            declared(put(users::update_user_password), "PUT"),
         )
 }
 

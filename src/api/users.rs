@@ -5,12 +5,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use crate::harbor::auth::Caller;
-use crate::harbor::users::{validate_new_user, validate_profile};
+use crate::harbor::users::{check_password, validate_new_user, validate_profile};
 use crate::http::{
     ApiError, ApiJson, Bound, Context, ListParams, Result, UserId, pagination, response,
 };
-use crate::store::UserProfile;
-use crate::wire::{UserCreationReq, UserProfileReq, UserSysAdminFlag};
+use crate::query::{self, parse_q, parse_sort};
+use crate::store::{UserColumn, UserProfile};
+use crate::wire::{PasswordReq, UserCreationReq, UserProfileReq, UserSysAdminFlag};
 
 /// `GET /users/current`: 401 → 412 for anything but a local user → 200 `UserResp`.
 pub async fn get_current_user_info(ctx: Context, _: Bound) -> Result<Response> {
@@ -126,10 +127,53 @@ pub async fn set_user_sys_admin(
     ApiJson(body): ApiJson<UserSysAdminFlag>,
 ) -> Result<Response> {
     ctx.caller.require_system("user", "update")?;
-    if ctx.store().user(id).is_err() {
-        return Err(ApiError::NotFound(format!("user with id {id} not found")));
-    }
     ctx.store().set_sysadmin(id, body.sysadmin_flag, ctx.now)?;
+    Ok(response::empty())
+}
+
+/// `GET /users`: 401/403 (system `user:list`) → 400 (q, sort) → 200 with `X-Total-Count` and
+/// `Link`; `username=` and `email=` replace q's keys with a case-insensitive substring.
+pub async fn list_users(ctx: Context, params: ListParams) -> Result<Response> {
+    ctx.caller.require_system("user", "list")?;
+    let mut filter = parse_q(params.q.as_deref().unwrap_or(""))?;
+    for key in ["username", "email"] {
+        if let Some(value) = params.query.value(key).filter(|v| !v.is_empty()) {
+            filter.set_fuzzy(key, value.to_string());
+        }
+    }
+    let compiled = query::compile::<UserColumn>(&filter, ctx.now)?;
+    let sort = parse_sort(params.sort.as_deref().unwrap_or(""));
+    let listing = ctx.store().list_users(&compiled, &sort, params.paging);
+    Ok(pagination::list(
+        listing.total,
+        listing.body,
+        &params,
+        "/api/v2.0/users",
+    ))
+}
+
+/// `PUT /users/{user_id}/password`: 422 → one's own, or 401/403 (system `user:update`) → 403
+/// (one's own, with the wrong current password) → 400 (the password rule) → 404 → 400 (the
+/// same password again) → 200 with an empty body.
+pub async fn update_user_password(
+    ctx: Context,
+    UserId(id): UserId,
+    ApiJson(body): ApiJson<PasswordReq>,
+) -> Result<Response> {
+    require_self_or(&ctx.caller, id, "update")?;
+    let own = matches!(ctx.caller, Caller::User { id: own, .. } if own == id);
+    if own && !ctx.store().password_matches(id, &body.old_password) {
+        return Err(ApiError::Forbidden("Current password is incorrect".into()));
+    }
+    check_password(&body.new_password)?;
+    ctx.store().user(id)?;
+    if ctx.store().password_matches(id, &body.new_password) {
+        return Err(ApiError::BadRequest(
+            "New password is identical to old password".into(),
+        ));
+    }
+    ctx.store()
+        .update_password(id, &body.new_password, ctx.now)?;
     Ok(response::empty())
 }
 

@@ -12,14 +12,22 @@ use crate::wire::UserCreationReq;
 /// Characters Harbor forbids in usernames and real names (`common.IllegalCharsInUsername`).
 const ILLEGAL: &[char] = &[',', '"', '~', '#', '%', '$'];
 
+/// Harbor's `requireValidSecret` for a user's password: 8–128 bytes with a lower-case letter,
+/// an upper-case letter and a digit.
+pub fn check_password(password: &str) -> Result<(), ApiError> {
+    if is_valid_secret(password) {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(
+            "the password or secret must be 8-128, inclusively, characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number".into(),
+        ))
+    }
+}
+
 /// `POST /users`'s checks after access: the password rule, then `validateUserProfile`.
 pub fn validate_new_user(req: &UserCreationReq) -> Result<(), ApiError> {
     let bad = |m: &str| Err(ApiError::BadRequest(m.into()));
-    if !is_valid_secret(&req.password) {
-        return bad(
-            "the password or secret must be 8-128, inclusively, characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number",
-        );
-    }
+    check_password(&req.password)?;
     validate_profile(&req.email, &req.realname, &req.comment)?;
     if req.username.is_empty() || req.username.len() > 255 {
         return bad("username with illegal length");

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use super::gojson::{Fields, GoBody, max_length};
 use crate::harbor::configurations::{self, ConfigKind, ConfigValue, ConfigurationsReq};
 use crate::wire::{
-    Access, CveAllowlistReq, PROJECT_METADATA_KEYS, ProjectMember, ProjectReq, RobotCreate,
-    RobotPermissionReq, RobotReq, RobotSecReq, RoleRequest, UserCreationReq, UserProfileReq,
-    UserSysAdminFlag,
+    Access, CveAllowlistReq, PROJECT_METADATA_KEYS, PasswordReq, ProjectMember, ProjectReq,
+    RobotCreate, RobotPermissionReq, RobotReq, RobotSecReq, RoleRequest, UserCreationReq,
+    UserProfileReq, UserSysAdminFlag,
 };
 
 impl GoBody for RobotCreate {
@@ -186,6 +186,17 @@ impl GoBody for UserProfileReq {
             email: f.string("email")?,
             realname: f.string("realname")?,
             comment: f.string("comment")?,
+        })
+    }
+}
+
+impl GoBody for PasswordReq {
+    const PARAM: &'static str = "password";
+    const GO_TYPE: &'static str = "PasswordReq";
+    fn from_object(f: &Fields<'_>) -> Result<Self, String> {
+        Ok(PasswordReq {
+            old_password: f.string("old_password")?,
+            new_password: f.string("new_password")?,
         })
     }
 }

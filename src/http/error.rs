@@ -27,9 +27,11 @@ impl From<StoreError> for ApiError {
         use StoreError as S;
         let message = e.to_string();
         match e {
-            S::RobotNotFound(_) | S::ProjectNotFound(_) | S::UserNotFound(_) => {
-                ApiError::NotFound(message)
-            }
+            S::RobotNotFound(_)
+            | S::ProjectNotFound(_)
+            | S::UserNotFound(_)
+            | S::UserRowNotFound(_) => ApiError::NotFound(message),
+            S::UniqueViolation(_) => ApiError::Internal(message),
             S::Conflict { .. }
             | S::ProjectConflict(_)
             | S::UserConflict { .. }

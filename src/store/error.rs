@@ -26,6 +26,13 @@ pub enum StoreError {
     /// 404.
     #[error("user {0} not found")]
     UserNotFound(i64),
+    /// 404 from an update of the `harbor_user` row (Harbor's `dao.Update` words it so).
+    #[error("user with id {0} not found")]
+    UserRowNotFound(i64),
+    /// 500: a unique key PostgreSQL refuses where Harbor does not turn it into a 409
+    /// (`PUT /users/{id}` with another user's email).
+    #[error("duplicate key value violates unique constraint \"{0}\"")]
+    UniqueViolation(&'static str),
     /// 409.
     #[error("user {username} or email {email} already exists")]
     UserConflict {

@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::records::ProjectColumn;
-use super::records::{ProjectRecord, RobotColumn, RobotRecord, UserRecord};
+use super::records::{ProjectRecord, RobotColumn, RobotRecord, UserColumn, UserRecord};
 use super::tables::Tables;
 use crate::harbor::auth::Caller;
 use crate::harbor::projects::{ListFilter, Visibility};
@@ -265,6 +265,25 @@ pub(super) fn member_json(tables: &Tables, project_id: i64, member_id: i64) -> O
             .and_then(|m| tables.member_view(m))
     }?;
     Some(wire::json_line(&view))
+}
+
+/// `GET /users`: the users `filter` lets through, sorted and paged, as `UserResp`s.
+pub(super) fn list_users(
+    tables: &Tables,
+    filter: &CompiledFilter<UserColumn>,
+    sort: &[SortKey<UserColumn>],
+    paging: Paging,
+) -> Listing {
+    let selection = query::select(&tables.users, filter, sort, paging);
+    let views: Vec<_> = selection
+        .page()
+        .iter()
+        .map(|u| tables.user_view(u))
+        .collect();
+    Listing {
+        total: selection.total,
+        body: wire::json_line(&views),
+    }
 }
 
 /// `GET /users/search`: Harbor counts and lists with two different queries. The total is the

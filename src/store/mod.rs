@@ -41,7 +41,8 @@ pub use error::StoreError;
 pub use listing::{Listing, ProjectQuery};
 pub use projects::{NewProject, ProjectUpdate};
 pub use records::{
-    CveAllowlist, MemberRecord, ProjectColumn, ProjectRecord, RobotColumn, RobotRecord, UserRecord,
+    CveAllowlist, MemberRecord, ProjectColumn, ProjectRecord, RobotColumn, RobotRecord, UserColumn,
+    UserRecord,
 };
 pub use robots::{NewRobot, RobotUpdate};
 pub use snapshot::{LARGE_FIXTURES, release_later};
@@ -244,8 +245,8 @@ impl Store {
         self.write(|tables| tables.delete_user(id))
     }
 
-    /// Replaces user `id`'s email, real name and comment at `now_ms`; 409 when the email is
-    /// another user's.
+    /// Replaces user `id`'s email, real name and comment at `now_ms`: 404 `user with id <id>
+    /// not found`; another user's email is the 500 of Harbor's unique key.
     pub fn update_profile(
         &self,
         id: i64,
@@ -255,9 +256,35 @@ impl Store {
         self.write(|tables| tables.update_profile(id, profile, now_ms))
     }
 
-    /// Sets or clears user `id`'s admin flag at `now_ms`.
+    /// Sets or clears user `id`'s admin flag at `now_ms`: 404 `user with id <id> not found`.
     pub fn set_sysadmin(&self, id: i64, sysadmin: bool, now_ms: i64) -> Result<(), StoreError> {
         self.write(|tables| tables.set_sysadmin(id, sysadmin, now_ms))
+    }
+
+    /// `GET /users`: the users `filter` lets through, sorted and paged.
+    pub fn list_users(
+        &self,
+        filter: &CompiledFilter<UserColumn>,
+        sort: &[SortKey<UserColumn>],
+        paging: Paging,
+    ) -> Listing {
+        listing::list_users(&self.tables.read(), filter, sort, paging)
+    }
+
+    /// Whether `password` is user `id`'s, compared in constant time.
+    pub fn password_matches(&self, id: i64, password: &str) -> bool {
+        self.tables
+            .read()
+            .users
+            .get(&id)
+            .is_some_and(|u| secret::verify_secret(&u.salt, password, &u.password_hash))
+    }
+
+    /// Sets user `id`'s password (hashed with a fresh salt) at `now_ms`: 404 `user with id
+    /// <id> not found`.
+    pub fn update_password(&self, id: i64, password: &str, now_ms: i64) -> Result<(), StoreError> {
+        let salt = self.with_rng(secret::generate_salt);
+        self.write(|tables| tables.update_password(id, password, salt, now_ms))
     }
 
     /// `GET /users/search`: see [`listing::search_users`].

@@ -290,6 +290,134 @@ impl Row for RobotRecord {
     }
 }
 
+/// The `harbor_user` table's columns, as `q` and `sort` name them (`src/pkg/user/dao/user.go`);
+/// `password` and `salt` are tagged `filter:"false"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UserColumn {
+    /// `UserID` / `user_id`, int.
+    UserId,
+    /// `Username` / `username`, varchar.
+    Username,
+    /// `Email` / `email`, varchar.
+    Email,
+    /// `Password` / `password`, varchar: not filterable.
+    Password,
+    /// `PasswordVersion` / `password_version`, varchar: `sha256` for every mock user.
+    PasswordVersion,
+    /// `Realname` / `realname`, varchar.
+    Realname,
+    /// `Comment` / `comment`, varchar.
+    Comment,
+    /// `Deleted` / `deleted`, boolean: false for every user the mock shows.
+    Deleted,
+    /// `SysAdminFlag` / `sysadmin_flag`, boolean.
+    SysAdminFlag,
+    /// `ResetUUID` / `reset_uuid`, varchar: always empty.
+    ResetUuid,
+    /// `Salt` / `salt`, varchar: not filterable.
+    Salt,
+    /// `CreationTime` / `creation_time`, timestamp.
+    CreationTime,
+    /// `UpdateTime` / `update_time`, timestamp.
+    UpdateTime,
+}
+
+impl Column for UserColumn {
+    const ALL: &'static [UserColumn] = &[
+        UserColumn::UserId,
+        UserColumn::Username,
+        UserColumn::Email,
+        UserColumn::Password,
+        UserColumn::PasswordVersion,
+        UserColumn::Realname,
+        UserColumn::Comment,
+        UserColumn::Deleted,
+        UserColumn::SysAdminFlag,
+        UserColumn::ResetUuid,
+        UserColumn::Salt,
+        UserColumn::CreationTime,
+        UserColumn::UpdateTime,
+    ];
+
+    /// `Username` carries `sort:"default"`.
+    const DEFAULT_SORT: UserColumn = UserColumn::Username;
+
+    fn go_name(self) -> &'static str {
+        match self {
+            UserColumn::UserId => "UserID",
+            UserColumn::Username => "Username",
+            UserColumn::Email => "Email",
+            UserColumn::Password => "Password",
+            UserColumn::PasswordVersion => "PasswordVersion",
+            UserColumn::Realname => "Realname",
+            UserColumn::Comment => "Comment",
+            UserColumn::Deleted => "Deleted",
+            UserColumn::SysAdminFlag => "SysAdminFlag",
+            UserColumn::ResetUuid => "ResetUUID",
+            UserColumn::Salt => "Salt",
+            UserColumn::CreationTime => "CreationTime",
+            UserColumn::UpdateTime => "UpdateTime",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            UserColumn::UserId => "user_id",
+            UserColumn::Username => "username",
+            UserColumn::Email => "email",
+            UserColumn::Password => "password",
+            UserColumn::PasswordVersion => "password_version",
+            UserColumn::Realname => "realname",
+            UserColumn::Comment => "comment",
+            UserColumn::Deleted => "deleted",
+            UserColumn::SysAdminFlag => "sysadmin_flag",
+            UserColumn::ResetUuid => "reset_uuid",
+            UserColumn::Salt => "salt",
+            UserColumn::CreationTime => "creation_time",
+            UserColumn::UpdateTime => "update_time",
+        }
+    }
+
+    fn column_type(self) -> ColumnType {
+        match self {
+            UserColumn::UserId => ColumnType::Int4,
+            UserColumn::Deleted | UserColumn::SysAdminFlag => ColumnType::Bool,
+            UserColumn::CreationTime | UserColumn::UpdateTime => ColumnType::Timestamp,
+            _ => ColumnType::Text,
+        }
+    }
+
+    fn filterable(self) -> bool {
+        !matches!(self, UserColumn::Password | UserColumn::Salt)
+    }
+}
+
+impl Row for UserRecord {
+    type Column = UserColumn;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// The password and salt are never compared: their columns cannot be filtered, and
+    /// sorting by them is by an empty text.
+    fn cell(&self, column: UserColumn) -> Cell<'_> {
+        match column {
+            UserColumn::UserId => Cell::Int(self.id),
+            UserColumn::Username => Cell::Text(&self.username),
+            UserColumn::Email => Cell::Text(&self.email),
+            UserColumn::PasswordVersion => Cell::Text("sha256"),
+            UserColumn::Realname => Cell::Text(&self.realname),
+            UserColumn::Comment => Cell::Text(&self.comment),
+            UserColumn::Deleted => Cell::Bool(false),
+            UserColumn::SysAdminFlag => Cell::Bool(self.sysadmin),
+            UserColumn::Password | UserColumn::Salt | UserColumn::ResetUuid => Cell::Text(""),
+            UserColumn::CreationTime => Cell::Time(self.creation_time.saturating_mul(1000)),
+            UserColumn::UpdateTime => Cell::Time(self.update_time.saturating_mul(1000)),
+        }
+    }
+}
+
 /// The `project` table's columns, as `q` and `sort` name them. `public` and `owner` are not
 /// columns: `GET /projects` turns them into its own filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

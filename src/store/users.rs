@@ -201,21 +201,19 @@ impl Tables {
         Ok(())
     }
 
-    /// Replaces a user's email, real name and comment at `now_ms`.
+    /// Replaces a user's email, real name and comment at `now_ms`: 404 `user with id <id> not
+    /// found`; another user's email is a unique-key violation Harbor answers with a 500.
     pub(super) fn update_profile(
         &mut self,
         id: i64,
         profile: UserProfileReq,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let user = self.users.get(&id).ok_or(StoreError::UserNotFound(id))?;
+        let user = self.users.get(&id).ok_or(StoreError::UserRowNotFound(id))?;
         if let Some(other) = self.user_emails.get(&profile.email)
             && *other != id
         {
-            return Err(StoreError::UserConflict {
-                username: user.username.clone(),
-                email: profile.email,
-            });
+            return Err(StoreError::UniqueViolation("harbor_user_email_key"));
         }
         let old_email = user.email.clone();
         self.user_emails.remove(&old_email);
@@ -233,6 +231,24 @@ impl Tables {
         Ok(())
     }
 
+    /// Replaces a user's password and salt at `now_ms`.
+    pub(super) fn update_password(
+        &mut self,
+        id: i64,
+        password: &str,
+        salt: String,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let user = self
+            .users
+            .get_mut(&id)
+            .ok_or(StoreError::UserRowNotFound(id))?;
+        user.password_hash = secret::hash_secret(&salt, password);
+        user.salt = salt;
+        user.update_time = now_ms;
+        Ok(())
+    }
+
     /// Sets or clears a user's admin flag at `now_ms`.
     pub(super) fn set_sysadmin(
         &mut self,
@@ -243,7 +259,7 @@ impl Tables {
         let user = self
             .users
             .get_mut(&id)
-            .ok_or(StoreError::UserNotFound(id))?;
+            .ok_or(StoreError::UserRowNotFound(id))?;
         user.sysadmin = sysadmin;
         user.update_time = now_ms;
         Ok(())

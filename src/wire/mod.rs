@@ -24,7 +24,7 @@
 //! | `ProjectMemberEntity` | [`ProjectMemberEntity`] | – |
 //! | `ProjectMember`, `RoleRequest` | – | [`ProjectMember`], [`RoleRequest`] |
 //! | `UserResp`, `UserSearchRespItem` | [`UserResp`], [`UserSearchRespItem`] | – |
-//! | `UserCreationReq`, `UserProfile`, `UserSysAdminFlag` | – | [`UserCreationReq`], [`UserProfileReq`], [`UserSysAdminFlag`] |
+//! | `UserCreationReq`, `UserProfile`, `PasswordReq`, `UserSysAdminFlag` | – | [`UserCreationReq`], [`UserProfileReq`], [`PasswordReq`], [`UserSysAdminFlag`] |
 //! | `OverallHealthStatus`, `GeneralInfo`, `Permissions` | [`OverallHealthStatus`], [`GeneralInfo`], [`Permissions`] | – |
 //! | `ConfigurationsResponse` | [`ConfigurationsResponse`] | `Configurations`: a map of typed items |
 
@@ -50,4 +50,6 @@ pub use system::{
     ComponentHealthStatus, ConfigurationsResponse, GeneralInfo, OverallHealthStatus, Permission,
     Permissions,
 };
-pub use user::{UserCreationReq, UserProfileReq, UserResp, UserSearchRespItem, UserSysAdminFlag};
+pub use user::{
+    PasswordReq, UserCreationReq, UserProfileReq, UserResp, UserSearchRespItem, UserSysAdminFlag,
+};

@@ -71,6 +71,15 @@ pub struct UserProfileReq {
     pub comment: String,
 }
 
+/// Swagger `PasswordReq`, the `PUT /users/{id}/password` body.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PasswordReq {
+    /// The current password (checked when users change their own).
+    pub old_password: String,
+    /// The new password.
+    pub new_password: String,
+}
+
 /// Swagger `UserSysAdminFlag`, the `PUT /users/{id}/sysadmin` body.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserSysAdminFlag {

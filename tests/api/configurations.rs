@@ -302,3 +302,14 @@ async fn read_only_mode_refuses_every_write_but_this_one() {
         201
     );
 }
+
+#[tokio::test]
+async fn the_starting_prefix_comes_from_the_settings() {
+    let app = TestApp::with_settings(default_fixtures(), |s| s.robot_prefix = "svc-".into());
+    assert_eq!(
+        app.get(CONFIGURATIONS, ADMIN).await.json()["robot_name_prefix"]["value"],
+        "svc-"
+    );
+    let robot = app.create(system_robot("ops")).await;
+    assert_eq!(robot["name"], "svc-ops");
+}

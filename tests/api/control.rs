@@ -643,3 +643,31 @@ async fn control_token_and_switch() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn control_projects_carry_what_harbor_projects_hold() {
+    let app = TestApp::new();
+    let body = json!({"name": "pub", "public": true, "owner": "alice",
+                      "metadata": {"auto_scan": "true"}});
+    let reply = control(&app, Method::POST, "/_mock/projects", Some(body)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let project = app.get_anonymous("/api/v2.0/projects/pub").await.json();
+    assert_eq!(project["owner_name"], "alice");
+    assert_eq!(
+        project["metadata"],
+        json!({"auto_scan": "true", "public": "true"})
+    );
+    // A fixture project's owner is no member unless the fixtures say so, as they can.
+    let members = app.get("/api/v2.0/projects/pub/members", ADMIN).await;
+    assert_eq!(members.header("x-total-count"), Some("0"));
+    let state = control(&app, Method::GET, "/_mock/state", None)
+        .await
+        .json();
+    let dumped = &state["projects"][1];
+    assert_eq!(dumped["name"], "pub");
+    assert_eq!(dumped["owner_id"], 2);
+    assert_eq!(
+        dumped["metadata"],
+        json!({"auto_scan": "true", "public": "true"})
+    );
+}

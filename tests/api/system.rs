@@ -111,6 +111,23 @@ async fn systeminfo_shows_everything_to_users_and_robots() {
 }
 
 #[tokio::test]
+async fn systeminfo_urls_are_the_address_the_client_reached() {
+    let app = TestApp::new();
+    let reply = app
+        .send_with(
+            Method::GET,
+            "/api/v2.0/systeminfo",
+            Some(ADMIN),
+            None,
+            &[("host", "harbor.test:8443")],
+        )
+        .await;
+    let info = reply.json();
+    assert_eq!(info["external_url"], "http://harbor.test:8443");
+    assert_eq!(info["registry_url"], "harbor.test:8443");
+}
+
+#[tokio::test]
 async fn systeminfo_follows_the_configuration() {
     let app = TestApp::new();
     let reply = app

@@ -353,3 +353,140 @@ async fn search_needs_a_name_and_a_caller() {
         .await
         .assert_error(401, "UNAUTHORIZED", "unauthorized");
 }
+
+#[tokio::test]
+async fn a_profile_update_is_harbors_blind_row_update() {
+    let app = TestApp::new();
+    let profile = json!({"email": "carol@example.com", "realname": "Carol C", "comment": "qa"});
+    let reply = app.put("/api/v2.0/users/4", profile, CAROL).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.text, "");
+    let carol = app.get("/api/v2.0/users/current", CAROL).await.json();
+    assert_eq!(
+        (&carol["email"], &carol["realname"], &carol["comment"]),
+        (&json!("carol@example.com"), &json!("Carol C"), &json!("qa"))
+    );
+    // Another user's email trips the database's unique key, which Harbor does not map: 500.
+    let taken = json!({"email": "carol@example.com", "realname": "Bob"});
+    app.put("/api/v2.0/users/3", taken, ADMIN)
+        .await
+        .assert_error(500, "UNKNOWN", "internal server error");
+    assert_eq!(
+        app.get("/api/v2.0/users/3", ADMIN)
+            .await
+            .json()
+            .get("email"),
+        None,
+        "nothing changed"
+    );
+    let ok = json!({"email": "x@example.com", "realname": "X"});
+    app.put("/api/v2.0/users/99", ok.clone(), ADMIN)
+        .await
+        .assert_error(404, "NOT_FOUND", "user with id 99 not found");
+    app.put("/api/v2.0/users/3", ok, CAROL)
+        .await
+        .assert_error(403, "FORBIDDEN", "carol");
+    app.put(
+        "/api/v2.0/users/4",
+        json!({"email": "", "realname": "C"}),
+        CAROL,
+    )
+    .await
+    .assert_error(400, "BAD_REQUEST", "email can't be empty");
+}
+
+#[tokio::test]
+async fn the_user_list_takes_q_sort_paging_and_name_filters() {
+    let app = TestApp::new();
+    let names = |reply: &Reply| -> Vec<String> {
+        reply
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = app.get(USERS, ADMIN).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.header("x-total-count"), Some("4"));
+    assert_eq!(names(&all), ["admin", "alice", "bob", "carol"]);
+    assert_eq!(all.json()[0]["realname"], "system admin");
+    assert!(!all.text.contains("password"));
+    let page = app
+        .get("/api/v2.0/users?page=2&page_size=3&sort=-user_id", ADMIN)
+        .await;
+    assert_eq!(names(&page), ["admin"]);
+    assert_eq!(
+        page.header("link"),
+        Some("</api/v2.0/users?page=1&page_size=3&sort=-user_id>; rel=\"prev\"")
+    );
+    let fuzzy = app.get("/api/v2.0/users?username=AL", ADMIN).await;
+    assert_eq!(names(&fuzzy), ["alice"]);
+    let q = app
+        .get("/api/v2.0/users?q=sysadmin_flag%3Dtrue", ADMIN)
+        .await;
+    assert_eq!(names(&q), ["admin"]);
+    // `password` is tagged `filter:"false"`: the key is ignored.
+    let unfiltered = app.get("/api/v2.0/users?q=password%3Dx", ADMIN).await;
+    assert_eq!(names(&unfiltered), ["admin", "alice", "bob", "carol"]);
+    // Access comes before the query is read.
+    app.get("/api/v2.0/users?q=name%3D%5Ba", CAROL)
+        .await
+        .assert_error(403, "FORBIDDEN", "carol");
+}
+
+#[tokio::test]
+async fn passwords_change_as_in_harbor() {
+    let app = TestApp::new();
+    let change = |old: &str, new: &str| json!({"old_password": old, "new_password": new});
+    let own = "/api/v2.0/users/4/password";
+    app.put(own, change("wrong", "Carol54321"), CAROL)
+        .await
+        .assert_error(403, "FORBIDDEN", "Current password is incorrect");
+    app.put(own, change("Carol12345", "weak"), CAROL)
+        .await
+        .assert_error(
+            400,
+            "BAD_REQUEST",
+            "the password or secret must be 8-128, inclusively, characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number",
+        );
+    app.put(own, change("Carol12345", "Carol12345"), CAROL)
+        .await
+        .assert_error(
+            400,
+            "BAD_REQUEST",
+            "New password is identical to old password",
+        );
+    let reply = app
+        .put(own, change("Carol12345", "Carol54321"), CAROL)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.text, "");
+    assert_eq!(app.get("/api/v2.0/users/current", CAROL).await.status, 401);
+    assert_eq!(
+        app.get("/api/v2.0/users/current", ("carol", "Carol54321"))
+            .await
+            .status,
+        200
+    );
+    // An admin sets anyone's password without the old one; others may not.
+    let reply = app
+        .put("/api/v2.0/users/3/password", change("", "Bob54321x"), ADMIN)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    app.put(
+        "/api/v2.0/users/2/password",
+        change("", "Alice5432x"),
+        ("carol", "Carol54321"),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN", "carol");
+    app.put(
+        "/api/v2.0/users/99/password",
+        change("", "Nobody123x"),
+        ADMIN,
+    )
+    .await
+    .assert_error(404, "NOT_FOUND", "user 99 not found");
+}
