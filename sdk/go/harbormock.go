@@ -178,6 +178,17 @@ func Start(t testing.TB, opts ...Option) *Server {
 }
 
 // commandArgs is the command line after the binary.
+// Connect attaches to a harbor-mock that runs already (a container, a CI service) at url:
+// the same API, but nothing is stopped at cleanup. It fails t when no control API answers.
+func Connect(t testing.TB, url string) *Server {
+	t.Helper()
+	s := &Server{Instance: newInstance(t, strings.TrimRight(url, "/"), nil), logs: &logTail{}}
+	if err := s.call("GET", "/health", nil, nil); err != nil {
+		t.Fatalf("harbor-mock: none answers at %s: %v", url, err)
+	}
+	return s
+}
+
 func (c *config) commandArgs(t testing.TB) ([]string, error) {
 	args := []string{"--listen", "127.0.0.1:0"}
 	switch {
@@ -252,8 +263,13 @@ func (s *Server) fail(t testing.TB, what string) {
 // Binary is the path of the executable that was run.
 func (s *Server) Binary() string { return s.binary }
 
-// PID is the server's process id.
-func (s *Server) PID() int { return s.cmd.Process.Pid }
+// PID is the server's process id (0 for a server attached with Connect).
+func (s *Server) PID() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
 
 // Logs returns the server's output lines (the last 500 at most).
 func (s *Server) Logs() []string { return s.logs.last(keepLines) }
@@ -262,7 +278,7 @@ func (s *Server) Logs() []string { return s.logs.last(keepLines) }
 // Start registers it with t.Cleanup; calling it again is harmless.
 func (s *Server) Stop() {
 	s.stopped.Do(func() {
-		if s.cmd.Process == nil {
+		if s.cmd == nil || s.cmd.Process == nil { // attached with Connect, or never started
 			return
 		}
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)

@@ -295,3 +295,27 @@ func TestControlErrorsAreReported(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+func TestConnectAttachesAndLeavesTheServerRunning(t *testing.T) {
+	s := start(t)
+	attached := Connect(t, s.URL()+"/")
+	if attached.URL() != s.URL() || attached.PID() != 0 {
+		t.Fatalf("URL %q, PID %d", attached.URL(), attached.PID())
+	}
+	if createRobot(t, attached.Session(t).APIURL()) != 201 {
+		t.Fatal("create in a session of the attached server")
+	}
+	attached.Stop()
+	if c := s.Reset(); c.Users != 4 {
+		t.Fatalf("the server stopped: %+v", c)
+	}
+	addr := s.URL()
+	s.Stop()
+	r := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() { defer close(done); Connect(r, addr) }()
+	<-done
+	if !strings.Contains(r.message, "none answers at "+addr) {
+		t.Fatal(r.message)
+	}
+}

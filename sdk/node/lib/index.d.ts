@@ -114,15 +114,17 @@ export declare class Session extends Instance {
 }
 
 export declare class HarborMock extends Instance {
-  readonly binary: string;
-  readonly pid: number;
+  /** The executable that was run (undefined when attached). */
+  readonly binary: string | undefined;
+  /** The server's process id (undefined when attached). */
+  readonly pid: number | undefined;
   /** Milliseconds from startHarborMock() to a server that answered its health check. */
   readonly startupMs: number;
   /** The server's output lines (the last 500). */
   logs(): string[];
   /** A new isolated instance; `fixtures` defaults to the server's. */
   session(options?: { fixtures?: string | Fixtures }): Promise<Session>;
-  /** SIGTERM, SIGKILL after 5 s; idempotent. */
+  /** SIGTERM, SIGKILL after 5 s; idempotent. An attached server is left running. */
   stop(): Promise<void>;
 }
 
@@ -149,3 +151,9 @@ export declare function binaryPath(): string;
  * Rejects with HarborMockError naming the binary and quoting its last log lines.
  */
 export declare function startHarborMock(options?: StartOptions): Promise<HarborMock>;
+
+/**
+ * Attach to a harbor-mock that runs already (a container, a CI service): the same API, but
+ * `stop()` leaves it running. Rejects with HarborMockError when none answers at `url`.
+ */
+export declare function connectHarborMock(url: string): Promise<HarborMock>;

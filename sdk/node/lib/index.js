@@ -224,8 +224,8 @@ export class HarborMock extends Instance {
     this.#tmp = tmp;
     /** The executable that was run. */
     this.binary = binary;
-    /** The server's process id. */
-    this.pid = child.pid;
+    /** The server's process id (undefined for an attached server). */
+    this.pid = child?.pid;
     /** Milliseconds from `startHarborMock()` to a server that answered its health check. */
     this.startupMs = undefined;
   }
@@ -242,9 +242,11 @@ export class HarborMock extends Instance {
     return new Session(this, created.id, this.url + created.base_path);
   }
 
-  /** Stop the server: SIGTERM (it exits at once), SIGKILL after 5 s. Idempotent. */
+  /** Stop the server: SIGTERM (it exits at once), SIGKILL after 5 s. Idempotent. A server
+   * attached with connectHarborMock() is left running. */
   async stop() {
     const child = this.#child;
+    if (!child) return;
     child.ref(); // keep the event loop alive until it has exited
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -277,6 +279,21 @@ function commandArgs(options, tmp) {
   if (robotPrefix !== undefined) args.push('--robot-prefix', robotPrefix);
   if (journalSize !== undefined) args.push('--journal-size', String(journalSize));
   return [...args, ...(options.args ?? [])];
+}
+
+/**
+ * Attach to a harbor-mock that runs already (a container, a CI service) at `url`: the same
+ * API, but `stop()` leaves it running. Rejects with HarborMockError when none answers there.
+ */
+export async function connectHarborMock(url) {
+  const server = new HarborMock(null, null, [], undefined, undefined);
+  server._setUrl(url.replace(/\/+$/, ''));
+  try {
+    await server._call('GET', '/health');
+  } catch (e) {
+    throw new HarborMockError(`no harbor-mock answers at ${url}: ${e.message}`);
+  }
+  return server;
 }
 
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ControlError, HarborMockError, binaryPath, startHarborMock } from '../lib/index.js';
+import { ControlError, HarborMockError, binaryPath, connectHarborMock, startHarborMock } from '../lib/index.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 // Explicit, so the tests also pass against a binary without built-in default fixtures.
@@ -242,4 +242,20 @@ test('binaryPath prefers HARBOR_MOCK_BIN', () => {
     else process.env.HARBOR_MOCK_BIN = saved;
   }
   assert.ok(existsSync(binaryPath()), 'the binary under test exists');
+});
+
+test('connectHarborMock attaches to a running server and leaves it running', async () => {
+  const server = await startHarborMock({ fixtures: FIXTURES });
+  try {
+    const attached = await connectHarborMock(`${server.url}/`);
+    assert.equal(attached.url, server.url);
+    assert.equal(attached.pid, undefined);
+    const session = await attached.session();
+    assert.equal((await createRobot(session.apiUrl)).status, 201);
+    await attached.stop();
+    assert.equal((await server.reset()).users, 4);
+  } finally {
+    await server.stop();
+  }
+  await assert.rejects(connectHarborMock(server.url), { name: 'HarborMockError', message: new RegExp(`no harbor-mock answers at ${server.url}`) });
 });

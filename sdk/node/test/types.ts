@@ -4,6 +4,7 @@ import {
   HarborMockError,
   PLATFORM_PACKAGES,
   binaryPath,
+  connectHarborMock,
   startHarborMock,
   type ClockState,
   type FaultRule,
@@ -15,7 +16,8 @@ import {
 export async function example(): Promise<void> {
   const harbor: HarborMock = await startHarborMock({ seed: 7, clock: new Date(), fixtures: { users: [] }, args: ['--log-level', 'warn'] });
   const url: string = harbor.url + harbor.apiUrl + binaryPath() + PLATFORM_PACKAGES['linux x64'];
-  const pid: number = harbor.pid + harbor.startupMs;
+  const pid: number = (harbor.pid ?? 0) + harbor.startupMs;
+  await (await connectHarborMock(harbor.url)).stop();
   const clock: ClockState = await harbor.clock.advance('31d');
   await harbor.clock.set({ now: clock.now, frozen: true });
   const rule: FaultRule = await harbor.faults.add({ path: '/api/v2.0/robots', status: 503, times: 1 });

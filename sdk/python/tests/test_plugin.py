@@ -54,3 +54,20 @@ def test_ini_options_and_logs_of_a_failed_test(pytester: pytest.Pytester) -> Non
     result.stdout.fnmatch_lines(
         ["*harbor-mock requests (http://127.0.0.1:*/sessions/*)*", "*GET /api/v2.0/robots?page=2 -> 401 (anonymous)"]
     )
+
+
+def test_plugin_attaches_to_the_server_in_harbor_mock_url(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        """
+        def test_session_of_the_given_server(harbor_mock, harbor_mock_server):
+            import os
+            assert harbor_mock.url.startswith(os.environ["HARBOR_MOCK_URL"] + "/sessions/")
+        """
+    )
+    plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
+    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
+        monkeypatch.setenv("HARBOR_MOCK_URL", server.url)
+        result = pytester.runpytest_subprocess(*plugin)
+    result.assert_outcomes(passed=1)

@@ -207,3 +207,16 @@ def test_server_started_from_a_short_lived_thread_outlives_it() -> None:
     worker.join()
     with servers[0] as server:
         assert harbor("GET", server.api_url + "/robots")[0] == 200
+
+
+def test_connect_attaches_to_a_running_server_and_leaves_it_running() -> None:
+    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
+        attached = HarborMock.connect(server.url + "/")
+        assert attached.url == server.url
+        with attached.session() as session:
+            assert create_robot(session.api_url)[0] == 201
+        attached.stop()
+        assert harbor("GET", server.api_url + "/robots")[0] == 200
+        url = server.url
+    with pytest.raises(HarborMockError, match=f"no harbor-mock answers at {url}"):
+        HarborMock.connect(url)

@@ -153,6 +153,7 @@ class HarborMock(Instance):
         self._extra_args = list(args)
         self._start_timeout = start_timeout
         self._proc: Optional["subprocess.Popen[bytes]"] = None
+        self._attached = False
         self._lines: Deque[str] = collections.deque(maxlen=_KEEP_LINES)
         self._line_count = 0
         self._tmpdir: Optional[tempfile.TemporaryDirectory[str]] = None
@@ -162,10 +163,31 @@ class HarborMock(Instance):
         #: Seconds from `start()` to a server that answered its health check.
         self.startup_seconds: Optional[float] = None
 
+    @classmethod
+    def connect(cls, url: str) -> "HarborMock":
+        """Attach to a server that runs already (a container, a CI service) instead of
+        starting one: same API, but `stop()` leaves that server alone.
+
+        Raises HarborMockError when its control API does not answer at `url`.
+        """
+        server = cls()
+        server._rebase(url.rstrip("/"))
+        try:
+            server._client.call("GET", "/health")
+        except ControlError as e:
+            raise HarborMockError(f"no harbor-mock answers at {url}: {e}") from e
+        server._attached = True
+        return server
+
+    @property
+    def running(self) -> bool:
+        """Started (or attached) and not stopped."""
+        return self._proc is not None or self._attached
+
     @property
     def url(self) -> str:
         """`http://127.0.0.1:PORT`. Raises HarborMockError before `start()`."""
-        if self._proc is None:
+        if not self.running:
             raise HarborMockError("the server is not running: call start() first")
         return self._url
 
@@ -198,7 +220,7 @@ class HarborMock(Instance):
         Raises HarborMockError naming the binary and showing its last log lines if it cannot
         be run, exits, or does not print its listening line within `start_timeout`.
         """
-        if self._proc is not None:
+        if self.running:
             raise HarborMockError("this HarborMock is already started")
         started = time.monotonic()
         binary = find_binary(self._binary)
@@ -290,7 +312,7 @@ class HarborMock(Instance):
         `fixtures`: a file path or a mapping; the server's fixtures when omitted. Close it
         with `close()` or a `with` block. Raises ControlError (400) for invalid fixtures.
         """
-        if self._proc is None:
+        if not self.running:
             raise HarborMockError("the server is not running: call start() first")
         body: Optional[Fixtures] = None
         if isinstance(fixtures, Mapping):
@@ -301,7 +323,9 @@ class HarborMock(Instance):
         return Session(self, str(created["id"]), self.url + str(created["base_path"]))
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 5 s). Idempotent."""
+        """Stop the server (SIGTERM, then SIGKILL after 5 s); detach from a connected one.
+        Idempotent."""
+        self._attached = False
         if self._finalizer is not None:
             self._finalizer()  # runs _stop_process once
             self._finalizer = None
@@ -316,7 +340,7 @@ class HarborMock(Instance):
             self._tmpdir = None
 
     def __enter__(self) -> "HarborMock":
-        return self.start() if self._proc is None else self
+        return self if self.running else self.start()
 
     def __exit__(
         self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
@@ -324,7 +348,7 @@ class HarborMock(Instance):
         self.stop()
 
     def __repr__(self) -> str:
-        where = self._url if self._proc is not None else "stopped"
+        where = self._url if self.running else "stopped"
         return f"<HarborMock {where}>"
 
 

@@ -3,8 +3,9 @@
 Fixtures:
 
 * `harbor_mock_server` (session scope): one `HarborMock` for the whole run (one per xdist
-  worker), configured from the ini options below. Override it in a `conftest.py` to start it
-  your own way.
+  worker), configured from the ini options below; or, when `$HARBOR_MOCK_URL` is set (say to
+  a container's `http://127.0.0.1:8080`), that running server. Override it in a `conftest.py`
+  to start it your own way.
 * `harbor_mock` (function scope): a `Session` of that server for one test: its own state,
   clock, journal and faults, so tests never see each other's robots. Deleted after the test;
   a failed test's report lists the requests its session received (the journal).
@@ -16,6 +17,7 @@ relative to the rootdir), `harbor_mock_seed`, `harbor_mock_clock`, `harbor_mock_
 
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 import pytest
@@ -35,6 +37,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def harbor_mock_server(pytestconfig: pytest.Config) -> Iterator[HarborMock]:
     """One harbor-mock server for the test run."""
+    url = os.environ.get("HARBOR_MOCK_URL")
+    if url:
+        yield HarborMock.connect(url)
+        return
     ini = pytestconfig.getini
     fixtures = ini("harbor_mock_fixtures")
     seed = ini("harbor_mock_seed")
