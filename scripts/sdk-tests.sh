@@ -154,9 +154,36 @@ rust_sdk() {
     CARGO_TARGET_DIR=$ROOT/target/sdk/rust-example cargo test --quiet
 }
 
+# startup_times: median time from each helper's start call to a server that answered, over 21
+# starts, through the installed artefacts (run after the steps above, which set them up).
+startup_times() {
+    (cd "$tmp/python/project" && "$tmp/python/venv/bin/python" -c '
+import statistics
+from harbor_mock import HarborMock
+took = []
+for _ in range(21):
+    with HarborMock() as server:
+        took.append(server.startup_seconds * 1000)
+print(f"python HarborMock().start(): median {statistics.median(took):.1f} ms, max {max(took):.1f} ms")
+')
+    (cd "$tmp/node/project" && node --input-type=module -e '
+import { startHarborMock } from "harbor-mock";
+const took = [];
+for (let i = 0; i < 21; i++) {
+  const server = await startHarborMock();
+  took.push(server.startupMs);
+  await server.stop();
+}
+took.sort((a, b) => a - b);
+console.log(`node startHarborMock(): median ${took[10].toFixed(1)} ms, max ${took[20].toFixed(1)} ms`);
+')
+    (cd sdk/go && HARBOR_MOCK_BIN=$binary go test -run '^$' -bench StartToReady -benchtime 21x . | grep Benchmark)
+}
+
 step "python: wheel in a fresh virtualenv" python_sdk
 step "node: tarballs in a fresh npm project" node_sdk
 step "go: module outside the repository" go_sdk
+step "startup times (median of 21 starts)" startup_times
 if [ "${SDK_TESTS_RUST:-1}" != 0 ]; then
     step "rust: cargo install and the README example" rust_sdk
 fi

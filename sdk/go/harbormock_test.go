@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -318,4 +319,17 @@ func TestConnectAttachesAndLeavesTheServerRunning(t *testing.T) {
 	if !strings.Contains(r.message, "none answers at "+addr) {
 		t.Fatal(r.message)
 	}
+}
+
+// BenchmarkStartToReady: `go test -run '^$' -bench StartToReady -benchtime 21x` reports the
+// median time from Start's call to a server that answered its health check.
+func BenchmarkStartToReady(b *testing.B) {
+	var took []time.Duration
+	for range b.N {
+		s := Start(b, WithFixtures(defaultFixtures))
+		took = append(took, s.StartupDuration)
+		s.Stop()
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "median-ms")
 }
