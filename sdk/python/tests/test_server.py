@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -220,3 +221,11 @@ def test_connect_attaches_to_a_running_server_and_leaves_it_running() -> None:
         url = server.url
     with pytest.raises(HarborMockError, match=f"no harbor-mock answers at {url}"):
         HarborMock.connect(url)
+
+
+def test_a_forgotten_server_stops_when_collected() -> None:
+    server = HarborMock(fixtures=DEFAULT_FIXTURES).start()
+    url = server.url
+    del server
+    gc.collect()
+    assert refused(url)

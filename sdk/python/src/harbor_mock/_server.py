@@ -103,6 +103,27 @@ def _die_with_parent(parent_pid: int) -> Optional[Callable[[], None]]:
     return preexec
 
 
+class _Output:
+    """The server's output lines, kept apart from HarborMock so the thread that reads them
+    does not keep the HarborMock alive (its finalizer stops the server when it is collected)."""
+
+    def __init__(self) -> None:
+        self.lines: Deque[str] = collections.deque(maxlen=_KEEP_LINES)
+
+    def read(self, proc: "subprocess.Popen[bytes]", address: List[str], found: threading.Event) -> None:
+        # Reads to the end so the server never blocks on a full pipe.
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            line = _ANSI.sub("", raw.decode(errors="replace").rstrip("\r\n"))
+            self.lines.append(line)
+            if not found.is_set():
+                match = _LISTENING.search(line)
+                if match:
+                    address.append(match.group(1))
+                    found.set()
+        found.set()
+
+
 def _stop_process(proc: "subprocess.Popen[bytes]", timeout: float = 5.0) -> None:
     """SIGTERM (the server stops at once with status 0), SIGKILL if it does not."""
     if proc.poll() is None:
@@ -154,8 +175,7 @@ class HarborMock(Instance):
         self._start_timeout = start_timeout
         self._proc: Optional["subprocess.Popen[bytes]"] = None
         self._attached = False
-        self._lines: Deque[str] = collections.deque(maxlen=_KEEP_LINES)
-        self._line_count = 0
+        self._output = _Output()
         self._tmpdir: Optional[tempfile.TemporaryDirectory[str]] = None
         self._finalizer: Optional[weakref.finalize[..., HarborMock]] = None
         self.binary: Optional[Path] = None
@@ -248,7 +268,7 @@ class HarborMock(Instance):
         address: List[str] = []
         found = threading.Event()
         threading.Thread(
-            target=self._read_output, args=(proc, address, found), name=f"harbor-mock-{proc.pid}", daemon=True
+            target=self._output.read, args=(proc, address, found), name=f"harbor-mock-{proc.pid}", daemon=True
         ).start()
         if not found.wait(self._start_timeout):
             self.stop()
@@ -275,36 +295,14 @@ class HarborMock(Instance):
         self.startup_seconds = time.monotonic() - started
         return self
 
-    def _read_output(self, proc: "subprocess.Popen[bytes]", address: List[str], found: threading.Event) -> None:
-        # Reads to the end so the server never blocks on a full pipe.
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = _ANSI.sub("", raw.decode(errors="replace").rstrip("\r\n"))
-            self._lines.append(line)
-            self._line_count += 1
-            if not found.is_set():
-                match = _LISTENING.search(line)
-                if match:
-                    address.append(match.group(1))
-                    found.set()
-        found.set()
-
     def _describe(self, cmd: Sequence[str]) -> str:
-        tail = list(self._lines)[-_TAIL_LINES:]
+        tail = list(self._output.lines)[-_TAIL_LINES:]
         shown = "\n".join(f"  {line}" for line in tail) or "  (no output)"
         return f"command: {' '.join(cmd)}\nlast log lines:\n{shown}"
 
-    def logs(self, since: int = 0) -> List[str]:
-        """The server's output lines (the last 500 at most); `since` skips the first `since`
-        lines ever printed (see `log_position`)."""
-        kept = list(self._lines)
-        first_kept = self._line_count - len(kept)
-        return kept[max(0, since - first_kept) :]
-
-    @property
-    def log_position(self) -> int:
-        """How many lines the server has printed so far."""
-        return self._line_count
+    def logs(self) -> List[str]:
+        """The server's output lines (the last 500 at most)."""
+        return list(self._output.lines)
 
     def session(self, fixtures: Union[PathLike, Fixtures, None] = None) -> "Session":
         """A new isolated instance (own state, clock, journal, faults) on this server.
