@@ -333,3 +333,14 @@ func BenchmarkStartToReady(b *testing.B) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "median-ms")
 }
+
+func TestServerThatNeverListensIsStoppedAfterTheTimeout(t *testing.T) {
+	silent := filepath.Join(t.TempDir(), "silent-harbor-mock")
+	os.WriteFile(silent, []byte("#!/bin/sh\necho warming up\nexec sleep 60\n"), 0o755)
+	message := startFailure(t, WithBinary(silent), WithStartTimeout(300*time.Millisecond))
+	for _, want := range []string{silent + " printed no listening line within 300ms and was stopped", "  warming up"} {
+		if !strings.Contains(message, want) {
+			t.Errorf("message lacks %q:\n%s", want, message)
+		}
+	}
+}

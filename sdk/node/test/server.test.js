@@ -119,6 +119,16 @@ test('a missing binary is named', async () => {
   });
 });
 
+test('a server that never listens is stopped after the timeout', async () => {
+  const silent = join(mkdtempSync(join(tmpdir(), 'harbor-mock-test-')), 'silent-harbor-mock');
+  writeFileSync(silent, '#!/bin/sh\necho warming up\nexec sleep 60\n', { mode: 0o755 });
+  await assert.rejects(startHarborMock({ binary: silent, startTimeoutMs: 300 }), (e) => {
+    assert.ok(e.message.includes(`${silent} printed no listening line within 300 ms and was stopped`), e.message);
+    assert.ok(e.message.includes('  warming up'), e.message);
+    return true;
+  });
+});
+
 test("the caller's HARBOR_MOCK_* variables do not reach the server", async () => {
   // A control token meant for another server would lock the helper out of its own.
   process.env.HARBOR_MOCK_CONTROL_TOKEN = 'secret';

@@ -229,3 +229,15 @@ def test_a_forgotten_server_stops_when_collected() -> None:
     del server
     gc.collect()
     assert refused(url)
+
+
+def test_a_server_that_never_listens_is_stopped_after_the_timeout(tmp_path: Path) -> None:
+    silent = tmp_path / "silent-harbor-mock"
+    silent.write_text("#!/bin/sh\necho warming up\nexec sleep 60\n")
+    silent.chmod(0o755)
+    server = HarborMock(binary=silent, start_timeout=0.3)
+    with pytest.raises(HarborMockError) as info:
+        server.start()
+    assert f"{silent} printed no listening line within 0.3s and was stopped" in str(info.value)
+    assert "  warming up" in str(info.value)
+    assert server.pid is not None and not alive(server.pid)
