@@ -21,7 +21,9 @@ const TAIL_LINES = 20;
 // server's). Our end of that stdin pipe closes when this process ends in any way, SIGKILL
 // included; the watcher then sends the server SIGTERM. The watcher is detached from the shell
 // (double fork) and has its stdout and stderr on /dev/null, so the server's output pipes end
-// when the server does. `$$` is the shell's pid, which the exec hands to the server.
+// when the server does. `$$` is the shell's pid, which the exec hands to the server. (When the
+// server has already exited, that kill finds a pid just freed: Linux hands pids out in
+// sequence, so it is not someone else's within that moment.)
 const WATCHDOG = `
 exec 3<&0
 ( ( while read -r _ <&3; do :; done; kill -TERM $$ ) </dev/null >/dev/null 2>&1 & )
