@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,8 +98,15 @@ test('fixtures object, seed, clock and robot prefix', async () => {
   }
 });
 
-test('a failed start names the binary and shows its last log lines', async () => {
+/** A temporary folder removed after the test. */
+function tempDir(t) {
   const dir = mkdtempSync(join(tmpdir(), 'harbor-mock-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('a failed start names the binary and shows its last log lines', async (t) => {
+  const dir = tempDir(t);
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"users": [{"id": 1}]}');
   await assert.rejects(startHarborMock({ fixtures: bad }), (e) => {
@@ -119,8 +126,8 @@ test('a missing binary is named', async () => {
   });
 });
 
-test('a server that never listens is stopped after the timeout', async () => {
-  const silent = join(mkdtempSync(join(tmpdir(), 'harbor-mock-test-')), 'silent-harbor-mock');
+test('a server that never listens is stopped after the timeout', async (t) => {
+  const silent = join(tempDir(t), 'silent-harbor-mock');
   writeFileSync(silent, '#!/bin/sh\necho warming up\nexec sleep 60\n', { mode: 0o755 });
   await assert.rejects(startHarborMock({ binary: silent, startTimeoutMs: 300 }), (e) => {
     assert.ok(e.message.includes(`${silent} printed no listening line within 300 ms and was stopped`), e.message);
