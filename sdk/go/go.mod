@@ -1,0 +1,3 @@
+module github.com/harbor-mock/harbor-mock/sdk/go
+
+go 1.24

@@ -1,0 +1,278 @@
+// startHarborMock: start, stop, failed starts, sessions, the control API, and no orphans.
+// Runs against $HARBOR_MOCK_BIN or the installed platform package: `node --test test/`.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ControlError, HarborMockError, binaryPath, connectHarborMock, startHarborMock } from '../lib/index.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+// Explicit, so the tests also pass against a binary without built-in default fixtures.
+const FIXTURES = join(REPO, 'fixtures', 'default.json');
+const ADMIN = `Basic ${btoa('admin:Harbor12345')}`;
+
+async function harbor(method, url, body, auth = ADMIN) {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text.trim() ? JSON.parse(text) : undefined };
+}
+
+const createRobot = (apiUrl) =>
+  harbor('POST', `${apiUrl}/robots`, {
+    name: 'ci',
+    duration: 30,
+    level: 'project',
+    permissions: [{ kind: 'project', namespace: 'library', access: [{ resource: 'repository', action: 'pull' }] }],
+  });
+
+const projectRobots = async (apiUrl) => (await harbor('GET', `${apiUrl}/robots?q=Level%3Dproject%2CProjectID%3D1`)).body;
+
+/** Resolves to true when nothing listens at `url` any more. */
+function refused(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => resolve(socket.destroy() && false));
+    socket.once('error', (e) => resolve(e.code === 'ECONNREFUSED'));
+  });
+}
+
+/** Running and not a zombie. */
+function alive(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+test('start serves on a free port and stop frees it', async () => {
+  const server = await startHarborMock({ fixtures: FIXTURES });
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(server.apiUrl, `${server.url}/api/v2.0`);
+  assert.deepEqual(await projectRobots(server.apiUrl), []);
+  assert.ok(server.logs().some((l) => l.includes('listening on')));
+  assert.ok(server.startupMs > 0 && server.startupMs < 10_000);
+  await server.stop();
+  await server.stop();
+  assert.equal(await refused(server.url), true);
+  assert.equal(alive(server.pid), false);
+});
+
+test('without fixtures the binary serves its default ones', async () => {
+  // Built in; a binary from before that change reads fixtures/default.json relative to its
+  // working directory, which it inherits from this process.
+  const cwd = process.cwd();
+  process.chdir(REPO);
+  try {
+    const server = await startHarborMock();
+    assert.deepEqual(await server.reset(), { users: 4, projects: 1, members: 2, robots: 0 });
+    await server.stop();
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
+test('fixtures object, seed, clock and robot prefix', async () => {
+  const fixtures = JSON.parse(readFileSync(FIXTURES, 'utf8'));
+  fixtures.projects.push({ id: 2, name: 'team' });
+  const server = await startHarborMock({ fixtures, seed: 7, clock: new Date(Date.UTC(2026, 0, 1)), robotPrefix: 'bot-' });
+  try {
+    assert.deepEqual(await server.clock.get(), { now: '2026-01-01T00:00:00.000Z', frozen: true });
+    const { status, body } = await createRobot(server.apiUrl);
+    assert.equal(status, 201);
+    assert.equal(body.name, 'bot-library+ci');
+    assert.equal((await server.state()).projects[1].name, 'team');
+  } finally {
+    await server.stop();
+  }
+});
+
+/** A temporary folder removed after the test. */
+function tempDir(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'harbor-mock-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('a failed start names the binary and shows its last log lines', async (t) => {
+  const dir = tempDir(t);
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, '{"users": [{"id": 1}]}');
+  await assert.rejects(startHarborMock({ fixtures: bad }), (e) => {
+    assert.ok(e instanceof HarborMockError);
+    assert.match(e.message, new RegExp(`did not start: ${binaryPath()} exited with status 1 before listening`));
+    assert.ok(e.message.includes(`${bad}: line 1, column`), e.message);
+    assert.ok(e.message.includes('missing field `username`'), e.message);
+    return true;
+  });
+});
+
+test('a missing binary is named', async () => {
+  const missing = join(tmpdir(), 'no-such-harbor-mock');
+  await assert.rejects(startHarborMock({ binary: missing }), {
+    name: 'HarborMockError',
+    message: `harbor-mock could not be run: ${missing}: ENOENT`,
+  });
+});
+
+test('a server that never listens is stopped after the timeout', async (t) => {
+  const silent = join(tempDir(t), 'silent-harbor-mock');
+  writeFileSync(silent, '#!/bin/sh\necho warming up\nexec sleep 60\n', { mode: 0o755 });
+  await assert.rejects(startHarborMock({ binary: silent, startTimeoutMs: 300 }), (e) => {
+    assert.ok(e.message.includes(`${silent} printed no listening line within 300 ms and was stopped`), e.message);
+    assert.ok(e.message.includes('  warming up'), e.message);
+    return true;
+  });
+});
+
+test("the caller's HARBOR_MOCK_* variables do not reach the server", async () => {
+  // A control token meant for another server would lock the helper out of its own.
+  process.env.HARBOR_MOCK_CONTROL_TOKEN = 'secret';
+  try {
+    const server = await startHarborMock({ fixtures: FIXTURES });
+    assert.equal((await server.reset()).users, 4);
+    await server.stop();
+  } finally {
+    delete process.env.HARBOR_MOCK_CONTROL_TOKEN;
+  }
+});
+
+test('sessions are isolated from each other and from the server', async () => {
+  const server = await startHarborMock({ fixtures: FIXTURES });
+  try {
+    const one = await server.session();
+    const two = await server.session();
+    assert.ok(one.url.startsWith(`${server.url}/sessions/`));
+    assert.equal(one.apiUrl, `${one.url}/api/v2.0`);
+    assert.equal((await createRobot(one.apiUrl)).status, 201);
+    assert.equal((await createRobot(two.apiUrl)).status, 201); // the same name: no conflict
+    assert.equal((await projectRobots(one.apiUrl)).length, 1);
+    assert.deepEqual(await projectRobots(server.apiUrl), []);
+    await one.clock.advance('1d');
+    assert.notEqual((await one.clock.get()).now, (await two.clock.get()).now);
+    await one.close();
+    await one.close();
+    assert.equal((await harbor('GET', `${one.apiUrl}/robots`)).status, 404);
+
+    const own = await server.session({ fixtures: { users: [{ id: 1, username: 'zoe', password: 'Zoe12345', sysadmin: true }] } });
+    assert.equal((await harbor('GET', `${own.apiUrl}/robots`, undefined, `Basic ${btoa('zoe:Zoe12345')}`)).status, 200);
+    await assert.rejects(server.session({ fixtures: { users: [{ id: 1 }] } }), (e) => {
+      assert.ok(e instanceof ControlError);
+      assert.equal(e.status, 400);
+      assert.match(e.serverMessage, /username/);
+      return true;
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+for (const where of ['server', 'session']) {
+  test(`clock, faults, journal and reset round trips (${where})`, async () => {
+    const server = await startHarborMock({ fixtures: FIXTURES, clock: '2026-01-01T00:00:00Z' });
+    try {
+      const target = where === 'server' ? server : await server.session();
+      assert.equal((await target.clock.advance(31 * 86_400_000)).now, '2026-02-01T00:00:00.000Z');
+      assert.equal((await target.clock.advance('-1d')).now, '2026-01-31T00:00:00.000Z');
+      assert.equal((await target.clock.set({ now: '2026-06-01T12:00:00Z', frozen: false })).frozen, false);
+      await assert.rejects(target.clock.advance('soon'), { name: 'ControlError', status: 400 });
+
+      const rule = await target.faults.add({ method: 'GET', path: '/api/v2.0/robots', status: 503, times: 1 });
+      assert.ok(rule.id >= 1);
+      await target.faults.add({ path: '/api/v2.0/robots/*', latency_ms: 1 });
+      assert.equal((await target.faults.list()).length, 2);
+      assert.equal((await harbor('GET', `${target.apiUrl}/robots`)).status, 503);
+      assert.equal((await harbor('GET', `${target.apiUrl}/robots`)).status, 200);
+      await target.faults.clear();
+      assert.deepEqual(await target.faults.list(), []);
+
+      await createRobot(target.apiUrl);
+      assert.deepEqual((await target.journal({ method: 'GET' })).map((e) => e.status), [503, 200]);
+      const [created] = await target.journal({ path: '/api/v2.0/robots*', status: 201 });
+      assert.equal(created.caller, 'admin');
+      assert.equal(await target.clearJournal(), 3);
+      assert.deepEqual(await target.journal(), []);
+
+      assert.deepEqual(await target.reset(), { users: 4, projects: 1, members: 2, robots: 0 });
+      assert.deepEqual(await target.clock.get(), { now: '2026-01-01T00:00:00.000Z', frozen: true });
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+test('a killed test process leaves no server behind', async () => {
+  // A child Node starts a server, prints its address and pid, and hangs as a stuck test would.
+  // SIGKILL gives it no chance to clean up: closing its pipes has to stop the server.
+  const script = `
+    import { startHarborMock } from ${JSON.stringify(new URL('../lib/index.js', import.meta.url).href)};
+    const server = await startHarborMock({ fixtures: ${JSON.stringify(FIXTURES)} });
+    console.log(server.url, server.pid);
+    setInterval(() => {}, 1 << 30);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await once(child.stdout, 'data');
+  const [url, pidText] = line.toString().trim().split(' ');
+  const pid = Number(pidText);
+  assert.equal(alive(pid), true);
+  // An open connection to the server: it ends when the server does.
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  const closed = once(socket, 'close');
+
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  let timer;
+  await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+  clearTimeout(timer);
+  socket.destroy();
+  // Node cannot wait for a process that is not its child: the socket closes as the server
+  // exits, and the process is gone a moment later, so look a few times within a bound.
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  try {
+    assert.equal(alive(pid), false, `server ${pid} outlived its killed test process`);
+  } finally {
+    if (alive(pid)) process.kill(pid, 'SIGKILL'); // do not leave behind the orphan this test found
+  }
+  assert.equal(await refused(url), true);
+});
+
+test('binaryPath prefers HARBOR_MOCK_BIN', () => {
+  const saved = process.env.HARBOR_MOCK_BIN;
+  process.env.HARBOR_MOCK_BIN = '/opt/elsewhere/harbor-mock';
+  try {
+    assert.equal(binaryPath(), '/opt/elsewhere/harbor-mock');
+  } finally {
+    if (saved === undefined) delete process.env.HARBOR_MOCK_BIN;
+    else process.env.HARBOR_MOCK_BIN = saved;
+  }
+  assert.ok(existsSync(binaryPath()), 'the binary under test exists');
+});
+
+test('connectHarborMock attaches to a running server and leaves it running', async () => {
+  const server = await startHarborMock({ fixtures: FIXTURES });
+  try {
+    const attached = await connectHarborMock(`${server.url}/`);
+    assert.equal(attached.url, server.url);
+    assert.equal(attached.pid, undefined);
+    const session = await attached.session();
+    assert.equal((await createRobot(session.apiUrl)).status, 201);
+    await attached.stop();
+    assert.equal((await server.reset()).users, 4);
+  } finally {
+    await server.stop();
+  }
+  await assert.rejects(connectHarborMock(server.url), { name: 'HarborMockError', message: new RegExp(`no harbor-mock answers at ${server.url}`) });
+});

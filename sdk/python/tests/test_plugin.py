@@ -1,0 +1,73 @@
+"""The pytest plugin: one server per run, an isolated session per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DEFAULT_FIXTURES, PLUGIN_INSTALLED, create_robot, harbor
+from harbor_mock import HarborMock, Session
+
+
+# Both tests create the same robot: in a shared instance the second would get 409.
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_each_test_gets_its_own_session(harbor_mock: Session, harbor_mock_server: HarborMock, attempt: int) -> None:
+    assert harbor_mock.url.startswith(harbor_mock_server.url + "/sessions/")
+    assert create_robot(harbor_mock.api_url)[0] == 201
+    assert len(harbor("GET", harbor_mock.api_url + "/robots?q=Level%3Dproject%2CProjectID%3D1")[1]) == 1
+    assert harbor("GET", harbor_mock_server.api_url + "/robots?q=Level%3Dproject%2CProjectID%3D1") == (200, [])
+
+
+def test_session_control_api(harbor_mock: Session) -> None:
+    harbor_mock.faults.add("/api/v2.0/robots", status=500, times=1)
+    assert harbor("GET", harbor_mock.api_url + "/robots")[0] == 500
+    assert harbor_mock.journal()[0]["status"] == 500
+
+
+def test_ini_options_and_logs_of_a_failed_test(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+        [pytest]
+        harbor_mock_seed = 7
+        harbor_mock_clock = 2026-01-01T00:00:00Z
+        harbor_mock_robot_prefix = bot-
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_settings(harbor_mock):
+            assert harbor_mock.clock.get() == {"now": "2026-01-01T00:00:00.000Z", "frozen": True}
+
+        import urllib.error, urllib.request
+
+        def test_fails(harbor_mock):
+            try:
+                urllib.request.urlopen(harbor_mock.api_url + "/robots?page=2")
+            except urllib.error.HTTPError:
+                pass
+            assert False
+        """
+    )
+    plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
+    result = pytester.runpytest_subprocess(*plugin, "-o", f"harbor_mock_fixtures={DEFAULT_FIXTURES}")
+    result.assert_outcomes(passed=1, failed=1)
+    # The failed test's report lists the requests of its session.
+    result.stdout.fnmatch_lines(
+        ["*harbor-mock requests (http://127.0.0.1:*/sessions/*)*", "*GET /api/v2.0/robots?page=2 -> 401 (anonymous)"]
+    )
+
+
+def test_plugin_attaches_to_the_server_in_harbor_mock_url(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        """
+        def test_session_of_the_given_server(harbor_mock, harbor_mock_server):
+            import os
+            assert harbor_mock.url.startswith(os.environ["HARBOR_MOCK_URL"] + "/sessions/")
+        """
+    )
+    plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
+    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
+        monkeypatch.setenv("HARBOR_MOCK_URL", server.url)
+        result = pytester.runpytest_subprocess(*plugin)
+    result.assert_outcomes(passed=1)
