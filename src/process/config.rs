@@ -46,7 +46,8 @@ pub struct Config {
     /// fixtures/default.json]
     #[arg(long, env = "HARBOR_MOCK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
-    /// Prefix of robot names on the wire and at login (Harbor's robot_name_prefix).
+    /// Starting prefix of robot names on the wire and at login (Harbor's robot_name_prefix;
+    /// `PUT /api/v2.0/configurations` changes it at run time).
     #[arg(long, env = "HARBOR_MOCK_ROBOT_PREFIX", default_value = DEFAULT_ROBOT_PREFIX)]
     pub robot_prefix: String,
     /// Log filter (`info`, `debug`, `harbor_mock=debug,tower=warn`, ...).
