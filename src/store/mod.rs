@@ -4,8 +4,10 @@
 //! Lock discipline: every public method of [`Store`] takes the lock, does its whole job and
 //! releases it, so a request sees a consistent state and a failed write changes nothing
 //! (Harbor rolls back every failed write). Writes go through one function, which also starts a
-//! new generation (the list cache's validity) and hands the new state to the change hook
-//! (`--state-file`).
+//! new generation (the list cache's validity) and, when a state store is attached
+//! (`--state-file`), hands the rows the write changed to it under the lock (so in change
+//! order) and settles their durability after releasing it (see [`durability`]): reads never
+//! wait for the disk.
 //!
 //! The store knows nothing about HTTP; it reports [`StoreError`]s that the edge maps to
 //! Harbor's statuses. It has no clock: every operation that needs "now" is given it, by the
@@ -21,8 +23,12 @@
 //!   `query::select`;
 //! - `views`: stored records as the wire shows them;
 //! - `fixtures` and `snapshot`: the fixtures format, and the tables built from it and dumped
-//!   into it.
+//!   into it;
+//! - `changes`: what a write changed, as rows, for a state store; `durability`: a write
+//!   acknowledged only once its state store has committed it.
 
+pub mod changes;
+pub mod durability;
 mod error;
 mod listing;
 mod projects;
@@ -37,6 +43,7 @@ mod views;
 
 pub mod fixtures;
 
+pub use changes::{Change, ChangeSink, Rows};
 pub use error::StoreError;
 pub use listing::{Listing, ProjectQuery};
 pub use projects::{NewProject, ProjectUpdate};
@@ -46,6 +53,7 @@ pub use records::{
 };
 pub use robots::{NewRobot, RobotUpdate};
 pub use snapshot::{LARGE_FIXTURES, release_later};
+pub use tables::Sequences;
 pub use users::UserProfile;
 pub use views::wire_name;
 
@@ -110,9 +118,6 @@ impl Default for StoreOptions {
     }
 }
 
-/// Called after every successful change with the new state (used by `--state-file`).
-pub type ChangeHook = Arc<dyn Fn(&Fixtures) + Send + Sync>;
-
 /// The state of one instance.
 pub struct Store {
     tables: RwLock<Tables>,
@@ -120,7 +125,8 @@ pub struct Store {
     /// was started with.
     initial: (Initial, String),
     rng: Mutex<StdRng>,
-    on_change: RwLock<Option<ChangeHook>>,
+    /// The state store every change goes to, if any.
+    sink: RwLock<Option<Arc<dyn ChangeSink>>>,
     /// Bumped under the write lock by every successful change; list results cached at one
     /// generation are valid until the next.
     generation: AtomicU64,
@@ -174,15 +180,15 @@ impl Store {
             tables: RwLock::new(tables),
             initial: (initial, options.robot_prefix),
             rng: Mutex::new(rng),
-            on_change: RwLock::new(None),
+            sink: RwLock::new(None),
             generation: AtomicU64::new(0),
             list_cache: Mutex::new(ListCache::default()),
         }
     }
 
-    /// Installs the hook called after each successful change.
-    pub fn set_change_hook(&self, hook: Option<ChangeHook>) {
-        *self.on_change.write() = hook;
+    /// Attaches the state store every later change goes to (or detaches it).
+    pub fn set_change_sink(&self, sink: Option<Arc<dyn ChangeSink>>) {
+        *self.sink.write() = sink;
     }
 
     /// Runs `f` with the store's generator (secrets, salts).
@@ -190,17 +196,41 @@ impl Store {
         f(&mut self.rng.lock())
     }
 
-    /// Applies a change under the write lock; on success the change hook sees the new state.
+    /// Applies a change under the write lock and hands the rows it changed to the state
+    /// store, if any, before releasing the lock; settles their durability after (see
+    /// [`durability`]). A failed write may still have used up a sequence value, which is
+    /// handed on too.
     fn write<T, E>(&self, f: impl FnOnce(&mut Tables) -> Result<T, E>) -> Result<T, E> {
+        self.write_then(f, None)
+    }
+
+    /// [`Store::write`], with `whole` (the whole new state as rows) handed to the state store
+    /// in place of the rows the marks name.
+    fn write_then<T, E>(
+        &self,
+        f: impl FnOnce(&mut Tables) -> Result<T, E>,
+        whole: Option<Rows>,
+    ) -> Result<T, E> {
         let mut tables = self.tables.write();
-        let out = f(&mut tables)?;
-        self.generation.fetch_add(1, Ordering::Release);
-        if let Some(hook) = self.on_change.read().as_ref() {
-            // Persist while still holding the lock, so dumps are written in change order
-            // and a write is acknowledged only after it is durable.
-            hook(&tables.to_fixtures());
+        tables.touched.clear();
+        let before = tables.next;
+        let out = f(&mut tables);
+        if out.is_ok() {
+            self.generation.fetch_add(1, Ordering::Release);
         }
-        Ok(out)
+        let sink = self.sink.read().clone();
+        let ticket = sink.and_then(|sink| {
+            let changes = match whole {
+                Some(rows) => vec![Change::Replaced(Box::new(rows))],
+                None => tables.take_changes(before),
+            };
+            (!changes.is_empty()).then(|| sink.submit(changes))
+        });
+        drop(tables);
+        if let Some(ticket) = ticket {
+            durability::settle(ticket);
+        }
+        out
     }
 
     // ---- users -------------------------------------------------------------------------
@@ -490,6 +520,7 @@ impl Store {
             let mut next = tables.configurations.clone();
             f(&mut next, users)?;
             tables.configurations = next;
+            tables.touched.configurations();
             Ok(())
         })
     }
@@ -610,11 +641,28 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the state with the rows a state store holds; on error nothing changes.
+    pub fn restore(&self, rows: Rows) -> Result<(), InvalidEntry> {
+        let fresh = Tables::from_rows(rows, &self.initial.1)?;
+        self.replace(fresh);
+        Ok(())
+    }
+
+    /// The whole state as rows (hashes only, never plaintext).
+    pub fn rows(&self) -> Rows {
+        self.tables.read().rows()
+    }
+
     fn replace(&self, fresh: Tables) {
-        let replaced: Result<(), std::convert::Infallible> = self.write(|tables| {
-            *tables = fresh;
-            Ok(())
-        });
+        // The copy for the state store is made before taking the lock.
+        let whole = self.sink.read().is_some().then(|| fresh.rows());
+        let replaced: Result<(), std::convert::Infallible> = self.write_then(
+            |tables| {
+                *tables = fresh;
+                Ok(())
+            },
+            whole,
+        );
         let Ok(()) = replaced;
     }
 

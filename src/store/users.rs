@@ -180,6 +180,7 @@ impl Tables {
             update_time: new.creation_time,
         };
         self.users.insert(id, user);
+        self.touched.user(id);
         Ok(id)
     }
 
@@ -189,6 +190,7 @@ impl Tables {
         let user = self.users.remove(&id).ok_or(StoreError::UserNotFound(id))?;
         self.user_names.remove(&user.username);
         self.user_emails.remove(&user.email);
+        self.touched.user(id);
         let memberships: Vec<i64> = self
             .members
             .values()
@@ -228,6 +230,7 @@ impl Tables {
         user.realname = profile.realname;
         user.comment = profile.comment;
         user.update_time = now_ms;
+        self.touched.user(id);
         Ok(())
     }
 
@@ -246,6 +249,7 @@ impl Tables {
         user.password_hash = secret::hash_secret(&salt, password);
         user.salt = salt;
         user.update_time = now_ms;
+        self.touched.user(id);
         Ok(())
     }
 
@@ -262,6 +266,7 @@ impl Tables {
             .ok_or(StoreError::UserRowNotFound(id))?;
         user.sysadmin = sysadmin;
         user.update_time = now_ms;
+        self.touched.user(id);
         Ok(())
     }
 

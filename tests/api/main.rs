@@ -13,6 +13,7 @@ mod get;
 mod list;
 mod members;
 mod permissions;
+mod persistence;
 mod projects;
 mod query;
 mod refresh_delete;
