@@ -137,7 +137,8 @@ pub fn read(path: &Path) -> Result<Found, StateError> {
     match schema::identify(&conn).map_err(|why| StateError::new(path, Problem::Foreign(why)))? {
         Kind::Empty => Ok(Found::Nothing),
         Kind::Store => {
-            let rows = read::rows(&conn).map_err(|e| StateError::new(path, e))?;
+            read::map_whole_file(&conn).map_err(|e| StateError::new(path, e))?;
+            let rows = read::rows(&conn, path).map_err(|e| StateError::new(path, e))?;
             Ok(Found::Store(Box::new(rows)))
         }
     }
@@ -175,9 +176,9 @@ pub fn create(path: &Path, rows: &Rows, creation: Creation) -> Result<Option<Pat
     }
     {
         let mut conn = Connection::open(&temp).map_err(sql)?;
-        schema::configure(&conn).map_err(|e| StateError::new(path, e))?;
-        // One transaction, fsynced once below: the store is not in place before then.
-        conn.pragma_update(None, "synchronous", "OFF")
+        // The file is not in place before it is whole and fsynced (below), so it is written
+        // without a journal, straight into the file; it is in WAL mode from then on.
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
             .map_err(sql)?;
         let tx = conn.transaction().map_err(sql)?;
         schema::create(&tx).map_err(sql)?;
@@ -185,8 +186,7 @@ pub fn create(path: &Path, rows: &Rows, creation: Creation) -> Result<Option<Pat
             .and_then(|mut writer| writer.replace(&tx, rows))
             .map_err(sql)?;
         tx.commit().map_err(sql)?;
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .map_err(sql)?;
+        schema::configure(&conn).map_err(|e| StateError::new(path, e))?;
         conn.close().map_err(|(_, e)| sql(e))?;
     }
     File::open(&temp).and_then(|f| f.sync_all()).map_err(io)?;

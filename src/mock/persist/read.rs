@@ -1,10 +1,11 @@
-//! A state store's rows back into records, each table in one pass in id order; a robot's
-//! permissions are joined to it as they come, in the order they were given.
+//! A state store's rows back into records, each table in one pass in id order; the robots'
+//! permissions, in the order they were given, are read alongside and joined to them.
 
 use compact_str::CompactString;
-use rusqlite::Connection;
 use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use super::write::{ROBOT_ROLE, SEQUENCES, property_value};
 use crate::datetime::parse_rfc3339_millis;
@@ -29,17 +30,43 @@ pub enum ReadError {
 
 type Result<T> = std::result::Result<T, ReadError>;
 
-/// Every row of the store.
-pub fn rows(conn: &Connection) -> Result<Rows> {
-    let projects = projects(conn)?;
-    Ok(Rows {
-        users: users(conn)?,
-        projects,
-        members: members(conn)?,
-        robots: robots(conn)?,
-        configurations: configurations(conn)?,
-        sequences: sequences(conn)?,
+/// Every row of the store at `path`, which `conn` has open. The robots' permissions are read
+/// on a second thread, over a second connection, while this one reads the robots.
+pub fn rows(conn: &Connection, path: &Path) -> Result<Rows> {
+    std::thread::scope(|scope| {
+        let grants = std::thread::Builder::new()
+            .name("read-grants".into())
+            .spawn_scoped(scope, || grants(&reader(path)?))
+            .map_err(|e| ReadError::Value(format!("cannot start a reader: {e}")))?;
+        let mut robots = robots(conn)?;
+        let rows = Rows {
+            users: users(conn)?,
+            projects: projects(conn)?,
+            members: members(conn)?,
+            robots: Vec::new(),
+            configurations: configurations(conn)?,
+            sequences: sequences(conn)?,
+        };
+        let grants = grants
+            .join()
+            .map_err(|_| ReadError::Value("the reader of role_permission failed".into()))??;
+        join_grants(&mut robots, grants);
+        Ok(Rows { robots, ..rows })
     })
+}
+
+/// A connection for reading a whole store: the file mapped, not copied page by page.
+pub fn reader(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    map_whole_file(&conn)?;
+    Ok(conn)
+}
+
+/// Reads through a memory map of the file (up to 64 GiB) rather than a page cache.
+pub fn map_whole_file(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA mmap_size = 68719476736", [], |_| Ok(()))?;
+    Ok(())
 }
 
 /// A text column (a `NULL` reads as empty).
@@ -213,12 +240,12 @@ fn robots(conn: &Connection) -> Result<Vec<RobotRecord>> {
             policies: Vec::new(),
         });
     }
-    grants(conn, &mut robots)?;
     Ok(robots)
 }
 
-/// Joins `role_permission` (in `(role_id, id)` order) to `robots` (in id order).
-fn grants(conn: &Connection, robots: &mut [RobotRecord]) -> Result<()> {
+/// Each robot's permissions, by robot id in order: `role_permission` in `(role_id, id)`
+/// order, joined to `permission_policy`.
+fn grants(conn: &Connection) -> Result<Vec<(i64, Vec<Policy>)>> {
     let mut policies: HashMap<i64, (Scope, Access)> = HashMap::new();
     let mut stmt =
         conn.prepare("SELECT id, scope, resource, action, effect FROM permission_policy")?;
@@ -243,37 +270,48 @@ fn grants(conn: &Connection, robots: &mut [RobotRecord]) -> Result<()> {
          ORDER BY role_id, id",
     )?;
     let mut rows = stmt.query([ROBOT_ROLE])?;
-    let mut next = 0;
+    let mut grants: Vec<(i64, Vec<Policy>)> = Vec::new();
     while let Some(row) = rows.next()? {
         let (robot_id, policy_id): (i64, i64) = (row.get(0)?, row.get(1)?);
-        while next < robots.len() && robots[next].id < robot_id {
-            next += 1;
-        }
-        // A grant of a robot that is gone: nothing to join it to.
-        let Some(robot) = robots.get_mut(next).filter(|r| r.id == robot_id) else {
-            continue;
-        };
         let (scope, access) = policies.get(&policy_id).ok_or_else(|| {
             ReadError::Value(format!(
                 "role_permission of robot {robot_id}: no permission_policy {policy_id}"
             ))
         })?;
-        match robot.policies.iter_mut().find(|p| p.scope == *scope) {
+        if grants.last().is_none_or(|(id, _)| *id != robot_id) {
+            grants.push((robot_id, Vec::with_capacity(1)));
+        }
+        let (_, robot) = grants.last_mut().expect("just pushed");
+        match robot.iter_mut().find(|p| p.scope == *scope) {
             Some(policy) => policy.access.push(access.clone()),
-            None => robot.policies.push(Policy {
+            None => robot.push(Policy {
                 scope: *scope,
                 access: vec![access.clone()],
             }),
         }
     }
     // Sized exactly, as the store sizes them: a million robots make every spare slot count.
-    for robot in robots {
-        for policy in &mut robot.policies {
+    for (_, policies) in &mut grants {
+        for policy in policies.iter_mut() {
             policy.access.shrink_to_fit();
         }
-        robot.policies.shrink_to_fit();
+        policies.shrink_to_fit();
     }
-    Ok(())
+    Ok(grants)
+}
+
+/// Gives each robot its permissions; both are in robot id order. Grants of a robot that is
+/// gone are dropped.
+fn join_grants(robots: &mut [RobotRecord], grants: Vec<(i64, Vec<Policy>)>) {
+    let mut next = 0;
+    for (robot_id, policies) in grants {
+        while next < robots.len() && robots[next].id < robot_id {
+            next += 1;
+        }
+        if let Some(robot) = robots.get_mut(next).filter(|r| r.id == robot_id) {
+            robot.policies = policies;
+        }
+    }
 }
 
 fn configurations(conn: &Connection) -> Result<BTreeMap<String, serde_json::Value>> {

@@ -7,8 +7,8 @@
 //! - rows are deleted rather than marked `deleted`;
 //! - times are RFC 3339 text in UTC with milliseconds (`2026-01-01T00:00:00.000Z`), readable
 //!   with `sqlite3`;
-//! - `role_permission` is keyed by `(role_type, role_id, id)`, so a robot's permissions are
-//!   read in the order they were given;
+//! - `role_permission` holds robots' permissions only, keyed by `(role_id, id)`, so a robot's
+//!   permissions are read in the order they were given;
 //! - `sequences` holds what PostgreSQL's sequences hold (`robot_id_seq`, …).
 
 use rusqlite::{Connection, OptionalExtension};
@@ -94,11 +94,11 @@ CREATE TABLE permission_policy (
     UNIQUE (scope, resource, action, effect)
 );
 CREATE TABLE role_permission (
-    role_type            TEXT NOT NULL,   -- 'robotaccount'
-    role_id              INTEGER NOT NULL,
+    role_id              INTEGER NOT NULL,  -- the robot's id
     id                   INTEGER NOT NULL,
+    role_type            TEXT NOT NULL,     -- 'robotaccount'
     permission_policy_id INTEGER NOT NULL,
-    PRIMARY KEY (role_type, role_id, id)
+    PRIMARY KEY (role_id, id)
 ) WITHOUT ROWID;
 CREATE TABLE properties (
     k TEXT PRIMARY KEY,

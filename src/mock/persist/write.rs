@@ -15,15 +15,17 @@ use crate::wire::Access;
 /// Harbor's `role_type` of a robot's permissions.
 pub const ROBOT_ROLE: &str = "robotaccount";
 
-/// `(scope, resource, action, effect)`: a `permission_policy` row.
-type PolicyKey = (String, String, String, String);
-
 /// Writes changes into a state store; keeps the `permission_policy` ids (shared by every
 /// robot with the same grant, never deleted) and the next `role_permission` id.
 pub struct Writer {
-    policies: HashMap<PolicyKey, i64>,
+    /// By [`policy_key`].
+    policies: HashMap<String, i64>,
+    /// A [`policy_key`] being built, kept to reuse its memory.
+    key: String,
     next_policy: i64,
     next_grant: i64,
+    /// The sequences as last written: a write updates only those that moved.
+    sequences: Option<Sequences>,
 }
 
 impl Writer {
@@ -34,7 +36,10 @@ impl Writer {
             conn.prepare("SELECT id, scope, resource, action, effect FROM permission_policy")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let key = (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
+            let (scope, resource, action, effect): (String, String, String, String) =
+                (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
+            let mut key = String::new();
+            policy_key(&mut key, &scope, &resource, &action, &effect);
             policies.insert(key, row.get(0)?);
         }
         let next_policy = policies.values().max().map_or(1, |id| id + 1);
@@ -45,8 +50,10 @@ impl Writer {
         )?;
         Ok(Writer {
             policies,
+            key: String::new(),
             next_policy,
             next_grant,
+            sequences: None,
         })
     }
 
@@ -68,7 +75,7 @@ impl Writer {
                 .execute([id])
                 .map(drop),
             Change::Configurations(items) => properties(tx, items),
-            Change::Sequences(next) => sequences(tx, next),
+            Change::Sequences(next) => self.sequences(tx, next),
             Change::Replaced(rows) => self.replace(tx, rows),
         }
     }
@@ -93,7 +100,24 @@ impl Writer {
             self.robot(tx, robot, false)?;
         }
         properties(tx, &rows.configurations)?;
-        sequences(tx, &rows.sequences)
+        self.sequences(tx, &rows.sequences)
+    }
+
+    /// Writes the sequences that moved since the last write.
+    fn sequences(&mut self, tx: &Transaction<'_>, next: &Sequences) -> rusqlite::Result<()> {
+        let (mut next, mut last) = (*next, self.sequences);
+        for (name, field) in SEQUENCES {
+            let value = *field(&mut next);
+            if last.as_mut().is_some_and(|last| *field(last) == value) {
+                continue;
+            }
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO sequences (name, next_value) VALUES (?1, ?2)",
+            )?
+            .execute(params![name, value])?;
+        }
+        self.sequences = Some(next);
+        Ok(())
     }
 
     /// Writes a robot row and its permissions; `replace`: drop the permissions it had.
@@ -154,13 +178,9 @@ impl Writer {
         scope: &str,
         access: &Access,
     ) -> rusqlite::Result<i64> {
-        let key = (
-            scope.to_string(),
-            access.resource.to_string(),
-            access.action.to_string(),
-            access.effect.to_string(),
-        );
-        if let Some(id) = self.policies.get(&key) {
+        let (resource, action, effect) = (&access.resource, &access.action, &access.effect);
+        policy_key(&mut self.key, scope, resource, action, effect);
+        if let Some(id) = self.policies.get(&self.key) {
             return Ok(*id);
         }
         let id = self.next_policy;
@@ -168,10 +188,26 @@ impl Writer {
             "INSERT INTO permission_policy (id, scope, resource, action, effect)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![id, key.0, key.1, key.2, key.3])?;
+        .execute(params![
+            id,
+            scope,
+            resource.as_str(),
+            action.as_str(),
+            effect.as_str()
+        ])?;
         self.next_policy += 1;
-        self.policies.insert(key, id);
+        self.policies.insert(self.key.clone(), id);
         Ok(id)
+    }
+}
+
+/// A `permission_policy` row's unique key, `(scope, resource, action, effect)`, as one text
+/// (the parts cannot hold a newline) written into `key`.
+fn policy_key(key: &mut String, scope: &str, resource: &str, action: &str, effect: &str) {
+    key.clear();
+    for part in [scope, resource, action, effect] {
+        key.push_str(part);
+        key.push('\n');
     }
 }
 
@@ -185,8 +221,8 @@ pub fn scope_text(scope: Scope) -> String {
 }
 
 fn delete_grants(tx: &Transaction<'_>, robot: i64) -> rusqlite::Result<()> {
-    tx.prepare_cached("DELETE FROM role_permission WHERE role_type = ?1 AND role_id = ?2")?
-        .execute(params![ROBOT_ROLE, robot])
+    tx.prepare_cached("DELETE FROM role_permission WHERE role_id = ?1")?
+        .execute([robot])
         .map(drop)
 }
 
@@ -338,12 +374,3 @@ pub const SEQUENCES: [(&str, SequenceField); 5] = [
     ("project_member_id_seq", |s| &mut s.member),
     ("cve_allowlist_id_seq", |s| &mut s.allowlist),
 ];
-
-fn sequences(tx: &Transaction<'_>, next: &Sequences) -> rusqlite::Result<()> {
-    let mut next = *next;
-    for (name, field) in SEQUENCES {
-        tx.prepare_cached("INSERT OR REPLACE INTO sequences (name, next_value) VALUES (?1, ?2)")?
-            .execute(params![name, *field(&mut next)])?;
-    }
-    Ok(())
-}
