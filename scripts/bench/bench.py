@@ -530,7 +530,7 @@ def persistence(args, table):
         pause_between_loads(args)
         server = Server(argv, log_path(args, name), timeout=600)
         try:
-            post = post_latencies_ms(server, runs, f"{name}{next(tags)}")
+            post = post_latencies_ms(server, runs, f"{name.lower()}{next(tags)}")
             gets = posts = None
             if burst:
                 gets, posts = get_during_burst_ms(server, args.secs, n, f"{name}{next(tags)}")
@@ -543,6 +543,10 @@ def persistence(args, table):
     table.add(f"POST one at a time, in memory (1k store), median ms (p99 "
               f"{percentile(memory, 0.99):.2f})", reference, None, None, "reference", True,
               fmt="{:.2f}")
+    _, gets, posts = measure(mock_argv(args, store_mid), "persist-memory-burst", mid, True)
+    table.add(f"GET by id during a burst of POSTs ({posts} POSTs in {args.secs}s, {len(gets)} "
+              f"GETs; p99 {percentile(gets, 0.99):.2f}), in memory ({mid // 1000}k store), "
+              f"worst ms", max(gets), None, None, "reference", True, fmt="{:.2f}")
     sizes = [(small, store_small, False), (mid, store_mid, True)]
     if args.n_large_persist:
         sizes.append((args.n_large_persist, None, False))

@@ -9,7 +9,10 @@
 //!   response waits for its last ticket asynchronously, after the handler has returned;
 //! - anywhere else, the write itself blocks until its ticket is durable.
 //!
-//! Sinks commit in submission order, so when a ticket is durable every earlier change is too.
+//! Sinks commit in submission order, so when a ticket is durable every earlier change is too,
+//! and what is on disk is always a prefix of the changes made. A read may see a change whose
+//! commit is still under way (as another request's GET may see a POST before its 201): only
+//! what has been answered is promised to survive a crash.
 
 use parking_lot::{Condvar, Mutex};
 use std::cell::RefCell;
