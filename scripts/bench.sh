@@ -12,7 +12,7 @@
 # SECTIONS runs some of startup, throughput, scale, persistence, memory (comma-separated);
 # --before BIN adds the figures of BIN, a build from before the state store (its JSON state
 # file), for comparison.
-# Installs wrk (Debian package) when it is missing. Servers listen on 127.0.0.1 only.
+# Installs wrk and eatmydata (Debian packages) when missing. Servers listen on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,11 +36,16 @@ if [ -z "$profile" ]; then
   if [ $smoke = 1 ]; then profile=dev; else profile=release; fi
 fi
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "==> installing wrk"
+# wrk drives the load; eatmydata (fsync made a no-op) separates the state store's own cost
+# from the disk's.
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v eatmydata >/dev/null 2>&1 || missing+=(eatmydata)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 python=$(command -v python3)
 
