@@ -102,9 +102,13 @@ impl Touched {
         self.configurations = true;
     }
 
-    /// Forgets every mark.
+    /// Forgets every mark (keeping the memory: the store clears them before every write).
     pub(super) fn clear(&mut self) {
-        *self = Touched::default();
+        self.robots.clear();
+        self.users.clear();
+        self.projects.clear();
+        self.members.clear();
+        self.configurations = false;
     }
 }
 
