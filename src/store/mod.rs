@@ -654,16 +654,13 @@ impl Store {
     }
 
     fn replace(&self, fresh: Tables) {
-        // The copy for the state store is made before taking the lock.
+        // The copy for the state store is made before taking the lock, and the old state is
+        // dropped after releasing it: at a million robots either takes a while.
         let whole = self.sink.read().is_some().then(|| fresh.rows());
-        let replaced: Result<(), std::convert::Infallible> = self.write_then(
-            |tables| {
-                *tables = fresh;
-                Ok(())
-            },
-            whole,
-        );
-        let Ok(()) = replaced;
+        let replaced: Result<Tables, std::convert::Infallible> =
+            self.write_then(|tables| Ok(std::mem::replace(tables, fresh)), whole);
+        let Ok(old) = replaced;
+        drop(old);
     }
 
     /// The fixtures [`Store::reset`] returns to.
