@@ -15,10 +15,11 @@ use super::gojson::{GoBody, decode};
 use super::media::{JSON, check_accept, check_declared_body, check_media_type};
 use crate::harbor::projects::ProjectRef;
 use crate::query::Paging;
+use crate::store::postgres::{self, DbRefusal};
 
 /// Largest request body accepted; Harbor has no limit of its own, but nothing a client sends
 /// to these routes comes near it.
-const BODY_LIMIT: usize = 1 << 20;
+pub const BODY_LIMIT: usize = 1 << 20;
 
 /// go-openapi's `BindValidRequest` for an operation whose only parameters are headers: the
 /// media type of a body, if one is declared, and `Accept`.
@@ -42,6 +43,16 @@ fn segment(parts: &Parts, index: usize) -> String {
     percent_encoding::percent_decode_str(raw)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// The project segment (`/api/v2.0/projects/<4>`): Harbor looks a name up in PostgreSQL before
+/// any other check, so bytes that are not UTF-8 are the database's 500 for every caller.
+fn name_segment(parts: &Parts) -> Result<String, DbRefusal> {
+    let raw = parts.uri.path().split('/').nth(4).unwrap_or_default();
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw).collect();
+    String::from_utf8(bytes).map_err(|_| DbRefusal::Encoding {
+        column: "project.name",
+    })
 }
 
 /// An int64 path parameter named `name` at `index`, after the binding checks every operation
@@ -102,7 +113,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ProjectPath {
         check_declared_body(&parts.headers)?;
         check_accept(&parts.headers, JSON)?;
         let by_name = header_bool(&parts.headers, "x-is-resource-name").unwrap_or(false);
-        Ok(ProjectPath(ProjectRef::parse(&segment(parts, 4), by_name)))
+        Ok(ProjectPath(ProjectRef::parse(
+            &name_segment(parts)?,
+            by_name,
+        )))
     }
 }
 
@@ -117,7 +131,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ProjectName {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         check_declared_body(&parts.headers)?;
         check_accept(&parts.headers, JSON)?;
-        Ok(ProjectName(segment(parts, 4)))
+        Ok(ProjectName(name_segment(parts)?))
     }
 }
 
@@ -143,6 +157,9 @@ pub fn go_bool(text: &str) -> bool {
 pub struct QueryParams {
     /// Every query parameter, in order.
     pub pairs: Vec<(String, String)>,
+    /// The parameters whose decoded value is not UTF-8 (Go keeps such bytes; here the value is
+    /// lossy, except `q`'s, whose bad bytes are escaped again for Harbor's second unescape).
+    not_utf8: Vec<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
@@ -156,12 +173,40 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 }
 
 impl QueryParams {
-    /// Parses a raw query string (already checked by the URL middleware).
+    /// Parses a raw query string (already checked by the URL middleware) as Go's
+    /// `url.ParseQuery` does: `&`-separated, `+` a space, `%XX` a byte. Decoded here rather
+    /// than by `form_urlencoded`, which only gives lossy text: Go keeps the bytes.
     pub fn parse(raw: &str) -> QueryParams {
-        let pairs = form_urlencoded::parse(raw.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        QueryParams { pairs }
+        let mut params = QueryParams::default();
+        for part in raw.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let key = String::from_utf8_lossy(&form_decode(key)).into_owned();
+            let value = match String::from_utf8(form_decode(value)) {
+                Ok(value) => value,
+                Err(bad) => {
+                    params.not_utf8.push(key.clone());
+                    if key == "q" {
+                        escape_non_utf8(bad.as_bytes())
+                    } else {
+                        String::from_utf8_lossy(bad.as_bytes()).into_owned()
+                    }
+                }
+            };
+            params.pairs.push((key, value));
+        }
+        params
+    }
+
+    /// A string parameter Harbor hands to PostgreSQL: `None` when absent or empty; refused as
+    /// the database refuses NUL or bytes that are not UTF-8 (Harbor's 500).
+    pub fn db_text(&self, key: &'static str) -> Result<Option<&str>, DbRefusal> {
+        if self.not_utf8.iter().any(|k| k == key) {
+            return Err(DbRefusal::Encoding { column: key });
+        }
+        match self.value(key) {
+            Some(value) => postgres::text(key, value).map(|()| Some(value)),
+            None => Ok(None),
+        }
     }
 
     /// The last value of parameter `key` (a repeated parameter: the last wins), `None` when
@@ -195,6 +240,25 @@ impl QueryParams {
             }),
         }
     }
+}
+
+/// One component of a query string: `+` is a space, `%XX` a byte (an invalid escape stays as
+/// written; the URL middleware has refused those already).
+fn form_decode(component: &str) -> Vec<u8> {
+    let spaced = component.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced).collect()
+}
+
+/// `bytes` with every byte of an invalid UTF-8 sequence written `%XX`.
+fn escape_non_utf8(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The query parameters of a list operation, bound: `page` and `page_size` typed and checked;

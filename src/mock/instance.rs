@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::clock::Clock;
 use super::faults::Faults;
-use super::journal::Journal;
+use super::journal::{self, Journal};
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
 use crate::store::fixtures::{Fixtures, FixturesError, InvalidEntry, UserFixture};
 use crate::store::{Store, StoreOptions};
@@ -21,6 +21,8 @@ pub struct Settings {
     pub clock: Option<i64>,
     /// Requests each journal keeps.
     pub journal_size: usize,
+    /// Bytes each journal's entries may hold.
+    pub journal_bytes: usize,
     /// Serve the control API under `/_mock`.
     pub control: bool,
     /// Require `Authorization: Bearer <token>` on the control API.
@@ -34,6 +36,7 @@ impl Default for Settings {
             seed: None,
             clock: None,
             journal_size: 1000,
+            journal_bytes: journal::DEFAULT_BUDGET,
             control: true,
             control_token: None,
         }
@@ -83,7 +86,7 @@ impl Instance {
         Instance {
             store: Arc::new(store),
             clock,
-            journal: Journal::new(settings.journal_size),
+            journal: Journal::with_budget(settings.journal_size, settings.journal_bytes),
             faults: Faults::default(),
             initial_clock: settings.clock,
         }

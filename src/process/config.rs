@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
+use crate::mock::journal;
 
 /// A faithful stand-in for Harbor's robot-account API.
 #[derive(Debug, Clone, Parser)]
@@ -79,6 +80,9 @@ pub struct Config {
     /// Number of requests the journal keeps.
     #[arg(long, env = "HARBOR_MOCK_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
+    /// Bytes the journal's entries may hold (headers and bodies); the oldest go first.
+    #[arg(long, env = "HARBOR_MOCK_JOURNAL_BYTES", default_value_t = journal::DEFAULT_BUDGET)]
+    pub journal_bytes: usize,
 }
 
 #[cfg(test)]

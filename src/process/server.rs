@@ -54,6 +54,7 @@ pub fn settings(config: &Config) -> Result<Settings, StartError> {
         seed: config.seed,
         clock,
         journal_size: config.journal_size,
+        journal_bytes: config.journal_bytes,
         control: !config.no_control,
         control_token: config.control_token.clone(),
     })

@@ -20,11 +20,13 @@
 //! - `listing`: the lists (robots, with a cache; projects; members; the user search), all over
 //!   `query::select`;
 //! - `views`: stored records as the wire shows them;
+//! - `postgres`: what Harbor's database columns accept (values it refuses are Harbor's 500s);
 //! - `fixtures` and `snapshot`: the fixtures format, and the tables built from it and dumped
 //!   into it.
 
 mod error;
 mod listing;
+pub mod postgres;
 mod projects;
 mod records;
 mod robots;
@@ -58,7 +60,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
 use crate::harbor::access::Directory;
 use crate::harbor::auth::Caller;
-use crate::harbor::configurations::Configurations;
+use crate::harbor::configurations::{ConfigValue, Configurations};
 use crate::harbor::projects::ProjectRef;
 use crate::harbor::rbac::{Permission, Policy, Role};
 use crate::harbor::secret;
@@ -336,11 +338,15 @@ impl Store {
     }
 
     /// The id an access check uses for `project` (`RequireProjectAccess` resolves a name
-    /// first): 0 for a project that does not exist; 400 for a name with a space.
+    /// first, an id never): 0 for a project that does not exist; 400 for a name with a space,
+    /// 500 for a name the database refuses.
     pub fn project_access_id(&self, project: &ProjectRef) -> Result<i64, StoreError> {
-        match self.tables.read().project_ref(project) {
-            Err(StoreError::InvalidProjectName(name)) => Err(StoreError::InvalidProjectName(name)),
-            found => Ok(found.unwrap_or(0)),
+        match project {
+            ProjectRef::Id(id) => Ok(*id),
+            ProjectRef::Name(_) => match self.tables.read().project_ref(project) {
+                Err(StoreError::ProjectNotFound(_)) => Ok(0),
+                found => found,
+            },
         }
     }
 
@@ -397,8 +403,17 @@ impl Store {
     /// The `ProjectMemberEntity` body of member `member_id` of project `project_id`; `None`
     /// when it is none of its members (or its role is unknown). A negative id disables the id
     /// filter: the project's first member by name.
-    pub fn member_json(&self, project_id: i64, member_id: i64) -> Option<Vec<u8>> {
-        listing::member_json(&self.tables.read(), project_id, member_id)
+    pub fn member_json(
+        &self,
+        project_id: i64,
+        member_id: i64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        postgres::int4("project_member.id", member_id)?;
+        Ok(listing::member_json(
+            &self.tables.read(),
+            project_id,
+            member_id,
+        ))
     }
 
     /// Whether user `user_id` is a member of project `project_id`, whatever the role.
@@ -420,17 +435,24 @@ impl Store {
     }
 
     /// Harbor's blind role update: any role id is stored, an unknown member is no error.
-    pub fn set_member_role(&self, project_id: i64, member_id: i64, role_id: i64) {
-        let changed: Result<(), StoreError> = self.write(|tables| {
+    pub fn set_member_role(
+        &self,
+        project_id: i64,
+        member_id: i64,
+        role_id: i64,
+    ) -> Result<(), StoreError> {
+        postgres::int4("project_member.id", member_id)?;
+        postgres::int4("project_member.role", role_id)?;
+        self.write(|tables| {
             tables.set_member_role(project_id, member_id, role_id);
             Ok(())
-        });
-        let _ = changed;
+        })
     }
 
     /// Harbor's blind member removal: an unknown member is no error.
-    pub fn remove_member(&self, project_id: i64, member_id: i64) {
-        let changed: Result<(), StoreError> = self.write(|tables| {
+    pub fn remove_member(&self, project_id: i64, member_id: i64) -> Result<(), StoreError> {
+        postgres::int4("project_member.id", member_id)?;
+        self.write(|tables| {
             if tables
                 .members
                 .get(&member_id)
@@ -439,8 +461,7 @@ impl Store {
                 tables.remove_member(member_id);
             }
             Ok(())
-        });
-        let _ = changed;
+        })
     }
 
     /// Adds a project at run time (the control API): private unless said otherwise.
@@ -480,8 +501,9 @@ impl Store {
     }
 
     /// Changes the configuration with `f`, which is told whether users besides `admin`
-    /// exist; on error nothing changes.
-    pub fn update_configurations<E>(
+    /// exist; on error nothing changes. A changed string holding NUL is refused as the
+    /// `properties.v` column refuses it.
+    pub fn update_configurations<E: From<StoreError>>(
         &self,
         f: impl FnOnce(&mut Configurations, bool) -> Result<(), E>,
     ) -> Result<(), E> {
@@ -489,6 +511,11 @@ impl Store {
             let users = tables.has_users_besides_admin();
             let mut next = tables.configurations.clone();
             f(&mut next, users)?;
+            for (_, value) in next.changed_from(&tables.configurations) {
+                if let ConfigValue::Str(text) = value {
+                    postgres::text("properties.v", text).map_err(StoreError::from)?;
+                }
+            }
             tables.configurations = next;
             Ok(())
         })

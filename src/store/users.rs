@@ -1,6 +1,7 @@
 //! Users: login, lookups, creation and deletion (`harbor_user`).
 
 use super::error::StoreError;
+use super::postgres;
 use super::records::UserRecord;
 use super::tables::{Sequences, Tables};
 use crate::datetime::MS_PER_SEC;
@@ -123,6 +124,7 @@ impl Tables {
 
     /// The user `id`: 404 `user <id> not found` when there is none.
     pub(super) fn user(&self, id: i64) -> Result<&UserRecord, StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         self.users.get(&id).ok_or(StoreError::UserNotFound(id))
     }
 
@@ -146,6 +148,15 @@ impl Tables {
                 username: new.username,
                 email: new.email,
             });
+        }
+        // Lengths were checked in bytes by Harbor's handler; the columns still refuse NUL.
+        for (column, value) in [
+            ("harbor_user.username", &new.username),
+            ("harbor_user.email", &new.email),
+            ("harbor_user.realname", &new.realname),
+            ("harbor_user.comment", &new.comment),
+        ] {
+            postgres::text(column, value)?;
         }
         let id = match new.id {
             Some(id) if id <= 0 || self.users.contains_key(&id) => {
@@ -186,6 +197,7 @@ impl Tables {
     /// Deletes user `id` and their memberships; the projects they own stay (without an
     /// owner name). The id is never handed out again.
     pub(super) fn delete_user(&mut self, id: i64) -> Result<(), StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         let user = self.users.remove(&id).ok_or(StoreError::UserNotFound(id))?;
         self.user_names.remove(&user.username);
         self.user_emails.remove(&user.email);
@@ -209,22 +221,27 @@ impl Tables {
         profile: UserProfileReq,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         let user = self.users.get(&id).ok_or(StoreError::UserRowNotFound(id))?;
-        if let Some(other) = self.user_emails.get(&profile.email)
+        // `UserProfile` has no `maxLength`: the column decides.
+        let email = postgres::varchar("harbor_user.email", postgres::USER_EMAIL, &profile.email)?;
+        postgres::text("harbor_user.realname", &profile.realname)?;
+        postgres::text("harbor_user.comment", &profile.comment)?;
+        if let Some(other) = self.user_emails.get(&email)
             && *other != id
         {
             return Err(StoreError::UniqueViolation("harbor_user_email_key"));
         }
         let old_email = user.email.clone();
         self.user_emails.remove(&old_email);
-        if !profile.email.is_empty() {
-            self.user_emails.insert(profile.email.clone(), id);
+        if !email.is_empty() {
+            self.user_emails.insert(email.clone(), id);
         }
         let user = self
             .users
             .get_mut(&id)
             .ok_or(StoreError::UserNotFound(id))?;
-        user.email = profile.email;
+        user.email = email;
         user.realname = profile.realname;
         user.comment = profile.comment;
         user.update_time = now_ms;
@@ -239,6 +256,7 @@ impl Tables {
         salt: String,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         let user = self
             .users
             .get_mut(&id)
@@ -256,6 +274,7 @@ impl Tables {
         sysadmin: bool,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         let user = self
             .users
             .get_mut(&id)

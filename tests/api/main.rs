@@ -7,6 +7,7 @@ mod auth;
 mod configurations;
 mod control;
 mod create;
+mod database;
 mod determinism;
 mod errors;
 mod get;
