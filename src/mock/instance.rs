@@ -23,6 +23,8 @@ pub struct Settings {
     pub journal_size: usize,
     /// Bytes each journal's entries may hold.
     pub journal_bytes: usize,
+    /// Sessions idle longer than this are dropped; `None` keeps them until deleted.
+    pub session_ttl: Option<std::time::Duration>,
     /// Serve the control API under `/_mock`.
     pub control: bool,
     /// Require `Authorization: Bearer <token>` on the control API.
@@ -37,6 +39,7 @@ impl Default for Settings {
             clock: None,
             journal_size: 1000,
             journal_bytes: journal::DEFAULT_BUDGET,
+            session_ttl: None,
             control: true,
             control_token: None,
         }
@@ -92,13 +95,19 @@ impl Instance {
         }
     }
 
+    /// A new instance starting from `from`'s initial state (its tables shared, in O(1)),
+    /// with its own clock, journal, faults and generator of secrets (`seed`).
+    pub fn fork(from: &Instance, settings: &Settings, seed: Option<u64>) -> Instance {
+        let clock = Clock::starting_at(settings.clock);
+        Instance::around(from.store.fork_initial(seed), clock, settings)
+    }
+
     /// Back to the fixtures, with an empty journal, no faults and the clock as at start.
-    pub fn reset(&self) -> Result<(), InvalidEntry> {
+    pub fn reset(&self) {
         self.clock.restore(self.initial_clock);
-        self.store.reset(self.clock.now_millis())?;
+        self.store.reset();
         self.journal.clear();
         self.faults.clear();
-        Ok(())
     }
 }
 

@@ -3,8 +3,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
+use crate::mock::clock::parse_duration;
 use crate::mock::journal;
 
 /// A faithful stand-in for Harbor's robot-account API.
@@ -80,9 +82,22 @@ pub struct Config {
     /// Number of requests the journal keeps.
     #[arg(long, env = "HARBOR_MOCK_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
+    /// Drop sessions idle this long (`30m`, `2h`, `90s`; units ms, s, m, h, d); off by default.
+    #[arg(long, env = "HARBOR_MOCK_SESSION_TTL", value_parser = parse_ttl)]
+    pub session_ttl: Option<Duration>,
     /// Bytes the journal's entries may hold (headers and bodies); the oldest go first.
     #[arg(long, env = "HARBOR_MOCK_JOURNAL_BYTES", default_value_t = journal::DEFAULT_BUDGET)]
     pub journal_bytes: usize,
+}
+
+/// A session TTL: a positive [`parse_duration`].
+fn parse_ttl(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms.unsigned_abs())),
+        _ => Err(format!(
+            "{text:?} is not a positive duration like 30m, 2h or 90s"
+        )),
+    }
 }
 
 #[cfg(test)]

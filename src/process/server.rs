@@ -55,6 +55,7 @@ pub fn settings(config: &Config) -> Result<Settings, StartError> {
         clock,
         journal_size: config.journal_size,
         journal_bytes: config.journal_bytes,
+        session_ttl: config.session_ttl,
         control: !config.no_control,
         control_token: config.control_token.clone(),
     })

@@ -25,6 +25,7 @@
 //!   into it.
 
 mod error;
+mod layered;
 mod listing;
 pub mod postgres;
 mod projects;
@@ -69,7 +70,6 @@ use crate::wire::{self, RobotCreated};
 use fixtures::{Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, UserFixture};
 use listing::{ListCache, ListQuery};
 use robots::NewSecret;
-use snapshot::Initial;
 use tables::Tables;
 
 /// Sizes of the state, for the start-up line and the control API.
@@ -118,9 +118,11 @@ pub type ChangeHook = Arc<dyn Fn(&Fixtures) + Send + Sync>;
 /// The state of one instance.
 pub struct Store {
     tables: RwLock<Tables>,
-    /// What [`Store::reset`] returns to: the fixtures, and the robot name prefix the store
-    /// was started with.
-    initial: (Initial, String),
+    /// What [`Store::reset`] returns to and sessions start from: the state built from the
+    /// fixtures, frozen, its tables shared with every fork of it.
+    initial: Tables,
+    /// The robot name prefix the store was started with, for states loaded later.
+    prefix: String,
     rng: Mutex<StdRng>,
     on_change: RwLock<Option<ChangeHook>>,
     /// Bumped under the write lock by every successful change; list results cached at one
@@ -145,13 +147,8 @@ impl Store {
     ) -> Result<Store, InvalidEntry> {
         let mut rng = options.rng();
         let prefix = &options.robot_prefix;
-        let tables = Tables::from_fixtures(fixtures.clone(), prefix, &mut rng, now_ms)?;
-        Ok(Store::around(
-            tables,
-            Initial::Parsed(fixtures),
-            rng,
-            options,
-        ))
+        let tables = Tables::from_fixtures(fixtures, prefix, &mut rng, now_ms)?;
+        Ok(Store::around(tables, rng, options))
     }
 
     /// Builds a store from `text`, the content of the fixtures file `path`, streamed: each
@@ -167,14 +164,15 @@ impl Store {
         let mut rng = options.rng();
         let prefix = &options.robot_prefix;
         let (tables, users) = Tables::from_source(&text, path, prefix, &mut rng, now_ms)?;
-        let store = Store::around(tables, Initial::Source(text), rng, options);
+        let store = Store::around(tables, rng, options);
         Ok((store, users))
     }
 
-    fn around(tables: Tables, initial: Initial, rng: StdRng, options: StoreOptions) -> Store {
+    fn around(tables: Tables, rng: StdRng, options: StoreOptions) -> Store {
         Store {
+            initial: tables.fork(),
             tables: RwLock::new(tables),
-            initial: (initial, options.robot_prefix),
+            prefix: options.robot_prefix,
             rng: Mutex::new(rng),
             on_change: RwLock::new(None),
             generation: AtomicU64::new(0),
@@ -612,7 +610,7 @@ impl Store {
     /// Replaces the whole state; robots without times are created at `now_ms`. On error
     /// nothing changes.
     pub fn load(&self, fixtures: Fixtures, now_ms: i64) -> Result<(), InvalidEntry> {
-        let prefix = &self.initial.1;
+        let prefix = &self.prefix;
         let fresh = self.with_rng(|rng| Tables::from_fixtures(fixtures, prefix, rng, now_ms))?;
         self.replace(fresh);
         Ok(())
@@ -621,20 +619,28 @@ impl Store {
     /// Replaces the whole state with the fixtures file `path` holds `text`; on error nothing
     /// changes. Like [`Store::from_source`], robots are parsed one at a time.
     pub fn load_source(&self, text: &str, path: &str, now_ms: i64) -> Result<(), FixturesError> {
-        let prefix = &self.initial.1;
+        let prefix = &self.prefix;
         let (fresh, _) =
             self.with_rng(|rng| Tables::from_source(text, path, prefix, rng, now_ms))?;
         self.replace(fresh);
         Ok(())
     }
 
-    /// Back to the fixtures the store was built with, robots without times created at
-    /// `now_ms`.
-    pub fn reset(&self, now_ms: i64) -> Result<(), InvalidEntry> {
-        let (initial, prefix) = &self.initial;
-        let fresh = self.with_rng(|rng| initial.build(prefix, rng, now_ms))?;
-        self.replace(fresh);
-        Ok(())
+    /// Back to the state the store was built with, in O(1): its tables are shared, not
+    /// rebuilt, so fixture robots keep their times and secrets.
+    pub fn reset(&self) {
+        self.replace(self.initial.fork());
+    }
+
+    /// A new store starting from this one's initial state, sharing its tables (O(1)), with
+    /// its own generator of secrets (`seed`, else drawn from the OS) and no change hook.
+    pub fn fork_initial(&self, seed: Option<u64>) -> Store {
+        let options = StoreOptions {
+            robot_prefix: self.prefix.clone(),
+            seed,
+        };
+        let rng = options.rng();
+        Store::around(self.initial.fork(), rng, options)
     }
 
     fn replace(&self, fresh: Tables) {
@@ -643,11 +649,6 @@ impl Store {
             Ok(())
         });
         let Ok(()) = replaced;
-    }
-
-    /// The fixtures [`Store::reset`] returns to.
-    pub fn initial(&self) -> Fixtures {
-        self.initial.0.fixtures()
     }
 
     /// How many users, projects, memberships and robots the state holds (as a dump would

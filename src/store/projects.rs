@@ -161,7 +161,7 @@ impl Tables {
             .projects
             .remove(&id)
             .ok_or_else(|| StoreError::ProjectNotFound(id.to_string()))?;
-        self.project_names.remove(&project.name);
+        self.project_names.remove(project.name.clone());
         let robots: Vec<i64> = self
             .robots
             .values()
@@ -240,7 +240,7 @@ impl Tables {
     /// Removes member `member_id`, if there is one.
     pub(super) fn remove_member(&mut self, member_id: i64) {
         if let Some(member) = self.members.remove(&member_id) {
-            self.member_ids.remove(&(member.project_id, member.user_id));
+            self.member_ids.remove((member.project_id, member.user_id));
         }
     }
 }

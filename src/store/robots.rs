@@ -164,7 +164,7 @@ impl Tables {
             .robots
             .remove(&id)
             .ok_or(StoreError::RobotNotFound(id))?;
-        self.robot_names.remove(robot.name.as_str());
+        self.robot_names.remove(robot.name);
         Ok(())
     }
 }

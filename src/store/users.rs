@@ -199,8 +199,8 @@ impl Tables {
     pub(super) fn delete_user(&mut self, id: i64) -> Result<(), StoreError> {
         postgres::int4("harbor_user.user_id", id)?;
         let user = self.users.remove(&id).ok_or(StoreError::UserNotFound(id))?;
-        self.user_names.remove(&user.username);
-        self.user_emails.remove(&user.email);
+        self.user_names.remove(user.username.clone());
+        self.user_emails.remove(user.email.clone());
         let memberships: Vec<i64> = self
             .members
             .values()
@@ -233,7 +233,7 @@ impl Tables {
             return Err(StoreError::UniqueViolation("harbor_user_email_key"));
         }
         let old_email = user.email.clone();
-        self.user_emails.remove(&old_email);
+        self.user_emails.remove(old_email);
         if !email.is_empty() {
             self.user_emails.insert(email.clone(), id);
         }

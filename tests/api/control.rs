@@ -730,3 +730,58 @@ async fn journal_shows_bodies_redacted_request_id_sources_and_answers() {
     );
     assert!(list.get("body").is_none(), "no body, no key");
 }
+
+#[tokio::test]
+async fn sessions_share_the_fixtures_and_are_listed() {
+    let app = TestApp::new();
+    // The main instance changes first: a session still starts from the fixtures.
+    app.create(system_robot("main-only")).await;
+    app.delete("/api/v2.0/users/4", ADMIN).await;
+    let id = control(&app, Method::POST, "/_mock/sessions", None)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = format!("/sessions/{id}/api/v2.0");
+    let robots = app.get(&format!("{base}/robots"), ADMIN).await;
+    assert_eq!(robots.header("x-total-count"), Some("0"));
+    assert_eq!(
+        app.get(&format!("{base}/users/current"), CAROL)
+            .await
+            .status,
+        200
+    );
+    // Its writes, deletes and reset touch only itself.
+    app.delete(&format!("{base}/projects/1"), ADMIN).await;
+    app.post_to(
+        &format!("{base}/robots"),
+        system_robot("session-only"),
+        ADMIN,
+    )
+    .await;
+    assert_eq!(app.get("/api/v2.0/projects/1", ADMIN).await.status, 200);
+    assert_eq!(app.store.robot_count(), 1);
+    control(
+        &app,
+        Method::POST,
+        &format!("/sessions/{id}/_mock/reset"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("{base}/projects/1"), ADMIN).await.status,
+        200
+    );
+    let listed = control(&app, Method::GET, "/_mock/sessions", None)
+        .await
+        .json();
+    let sessions = listed.as_array().unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["id"], id.as_str());
+    assert_eq!(sessions[0]["robots"], 0);
+    for key in ["created", "last_used"] {
+        let time = sessions[0][key].as_str().unwrap();
+        assert!(time.ends_with('Z') && time.len() == 24, "{key}: {time}");
+    }
+}
