@@ -248,6 +248,15 @@ impl Tables {
         Ok(())
     }
 
+    /// User `id`'s row, for an update: Harbor's `dao.Update` finds no row for a missing id
+    /// (404 `user with id <id> not found`) and the driver cannot send one beyond `int4`.
+    fn user_row(&mut self, id: i64) -> Result<&mut UserRecord, StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
+        self.users
+            .get_mut(&id)
+            .ok_or(StoreError::UserRowNotFound(id))
+    }
+
     /// Replaces a user's password and salt at `now_ms`.
     pub(super) fn update_password(
         &mut self,
@@ -256,11 +265,7 @@ impl Tables {
         salt: String,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        postgres::int4("harbor_user.user_id", id)?;
-        let user = self
-            .users
-            .get_mut(&id)
-            .ok_or(StoreError::UserRowNotFound(id))?;
+        let user = self.user_row(id)?;
         user.password_hash = secret::hash_secret(&salt, password);
         user.salt = salt;
         user.update_time = now_ms;
@@ -274,11 +279,7 @@ impl Tables {
         sysadmin: bool,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        postgres::int4("harbor_user.user_id", id)?;
-        let user = self
-            .users
-            .get_mut(&id)
-            .ok_or(StoreError::UserRowNotFound(id))?;
+        let user = self.user_row(id)?;
         user.sysadmin = sysadmin;
         user.update_time = now_ms;
         Ok(())
