@@ -431,6 +431,14 @@ case("dt-cve-nested", "datetime", "ProjectReq", b'{"project_name":"p","cve_allow
 case("dt-cve-nested-num", "datetime", "ProjectReq", b'{"project_name":"p","cve_allowlist":{"update_time":5}}', "number into a nested date-time: which struct does Go name?")
 case("dt-both", "datetime", "Robot", b'{"creation_time":"2026-08-21T06:00:00.123Z","update_time":"2026-08-21 06:00:00"}', "both date-times set")
 
+case("dt-after-nested-type-error", "datetime", "ProjectReq", b'{"storage_limit":"x","cve_allowlist":{"items":[1],"creation_time":"bad"}}',
+     "after a saved type error nothing is stored, but a nested date-time error still aborts and wins")
+case("dt-num-after-type-error", "datetime", "ProjectReq", b'{"storage_limit":"x","cve_allowlist":{"update_time":5}}',
+     "the same for a non-string date-time: Go's field context of the nested struct")
+rc("type-first-error-in-array", "type", b'{"permissions":[1,{"access":{}}],"name":5}', "the first of three type errors, inside an array")
+case("merge-null-then-object", "merge", "ProjectReq", b'{"metadata":{"auto_scan":"true"},"metadata":{"severity":"high"},"metadata":null,"metadata":{"public":"x"}}',
+     "null sets the pointer to nil: the last object starts from a fresh struct")
+
 # ---------------------------------------------------------------- other shapes, happy paths
 case("robot-put-full", "baseline", "Robot",
      b'{"id":7,"name":"robot$library+ci","description":"d","secret":"s","level":"project","duration":30,"editable":true,'

@@ -269,3 +269,74 @@ impl Binder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::gojson::{dump, models};
+
+    /// The decoded model as `tests/gojson/main.go` prints it, or Go's error text (the
+    /// expectations below were printed by that program).
+    fn run(model: &'static StructType, body: &str) -> Result<String, String> {
+        decode(body.as_bytes(), model)
+            .map(|v| dump(&v, &Type::Struct(model)))
+            .map_err(|e| e.go_text().to_owned())
+    }
+
+    #[test]
+    fn null_is_a_no_op_for_plain_fields_and_nil_for_pointers_and_slices() {
+        let got = run(
+            &models::ROBOT,
+            r#"{"duration":5,"duration":null,"id":7,"id":null,"permissions":[],"permissions":null}"#,
+        )
+        .unwrap();
+        assert!(got.contains(r#""duration":null"#), "{got}");
+        assert!(got.contains(r#""id":7"#), "{got}");
+        assert!(got.contains(r#""permissions":null"#), "{got}");
+    }
+
+    #[test]
+    fn a_repeated_array_decodes_into_the_slice_the_earlier_one_left() {
+        let got = run(
+            &models::ROBOT_CREATE,
+            r#"{"permissions":[{"kind":"a"},{"kind":"b"}],"permissions":[{}],"permissions":[{},{}]}"#,
+        )
+        .unwrap();
+        assert!(
+            got.contains(r#""permissions":[{"access":null,"kind":"a","namespace":""},{"access":null,"kind":"b","namespace":""}]"#),
+            "the second element comes back from the backing array: {got}"
+        );
+        let got = run(
+            &models::PROJECT_REQ,
+            r#"{"metadata":{"auto_scan":"true"},"metadata":{"severity":"high"},"metadata":null,"metadata":{"public":"x"}}"#,
+        )
+        .unwrap();
+        assert!(
+            got.contains(r#""auto_scan":null"#),
+            "null dropped the struct: {got}"
+        );
+        assert!(got.contains(r#""public":"x""#), "{got}");
+    }
+
+    #[test]
+    fn the_first_type_error_wins_unless_a_date_time_aborts_later() {
+        assert_eq!(
+            run(&models::ROBOT_CREATE, r#"{"permissions":[1,{"access":{}}],"name":5}"#),
+            Err("json: cannot unmarshal number into Go struct field RobotCreate.permissions of type models.RobotPermission".into())
+        );
+        assert_eq!(
+            run(
+                &models::PROJECT_REQ,
+                r#"{"storage_limit":"x","cve_allowlist":{"items":[1],"creation_time":"bad"}}"#
+            ),
+            Err(r#"parsing time "bad" as "2006-01-02": cannot parse "bad" as "2006""#.into())
+        );
+        assert_eq!(
+            run(
+                &models::PROJECT_REQ,
+                r#"{"storage_limit":"x","cve_allowlist":{"update_time":5}}"#
+            ),
+            Err("json: cannot unmarshal number into Go struct field CVEAllowlist.cve_allowlist.update_time of type string".into())
+        );
+    }
+}
