@@ -424,6 +424,8 @@ async fn read_back(
                 &go["role_id"],
             );
         }
+        // Harbor lists a member by joining its role: one of an unknown role cannot be read back.
+        "RoleRequest" if !known_role(&go["role_id"]) => {}
         "RoleRequest" => {
             let got = mock
                 .get(
@@ -486,6 +488,11 @@ async fn read_back(
     } else {
         Err(format!("stored values differ: {}", diffs.join("; ")))
     }
+}
+
+/// One of Harbor's five project roles (`role` table ids 1 to 5).
+fn known_role(role: &Value) -> bool {
+    role.as_i64().is_some_and(|r| (1..=5).contains(&r))
 }
 
 /// An integer the mock omits when 0.
