@@ -18,7 +18,7 @@
 //! * [`binder`]: storing the tree into a model ([`types`], [`models`]) with `decode.go`'s
 //!   rules, integer literals by [`number`], `strfmt.DateTime` by [`strfmt`], slices grown as
 //!   Go grows them ([`growslice`]).
-//! * [`fields`]: reading the stored model by json name; [`dump`]: printing it as
+//! * [`fields`]: reading the stored model by json name; [`mod@dump`]: printing it as
 //!   `tests/gojson/main.go` does, for the differential tests.
 //!
 //! The ground truth is `tests/gojson/expected.jsonl`, Go's answers for
