@@ -6,9 +6,9 @@
 //!   <Go's error>`, or `<param> in body is required` for `io.EOF` on a required body
 //!   (go-swagger `parameter.gotmpl`); an empty body is never decoded (`runtime.HasBody`).
 //! * Go decodes it: no binding 422 (the handler's own checks decide the status), except the
-//!   model's `Validate` failures the corpus names (`validate`), in their doubled list; and
-//!   when the mock stores the body, what it stored, read back through the API, is what Go
-//!   decoded.
+//!   model's `Validate` failures (its `maxLength`s, checked on Go's value; the corpus names
+//!   them too, in `validate`), in their doubled list; and when the mock stores the body, what
+//!   it stored, read back through the API, is what Go decoded.
 //!
 //! The same check runs on the bounded generated run when `tests/gojson/run-generated.sh` sets
 //! `GOJSON_CASES` and `GOJSON_EXPECTED`.
@@ -253,7 +253,8 @@ fn validate(shape: &str, go: &Value) -> Vec<String> {
 /// How a case that matched Harbor went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {
-    /// Go refused it; the mock gave Harbor's 422.
+    /// Harbor's binder refuses it (Go's decoding or the model's `Validate`); the mock gave the
+    /// same 422.
     Refused,
     /// Go decoded it; the handler answered something else than 2xx, as Harbor's may.
     Handled,
