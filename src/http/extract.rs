@@ -343,10 +343,7 @@ impl<S: Send + Sync, T: GoBody> FromRequest<S> for OptionalJson<T> {
         match read_body::<T>(req).await? {
             Body::Value(value) => Ok(OptionalJson(Some(value))),
             Body::Empty => Ok(OptionalJson(None)),
-            Body::Eof => Err(ApiError::validation(format!(
-                "parsing {} body from \"\" failed, because EOF",
-                T::PARAM
-            ))),
+            Body::Eof => Err(parse_failure::<T>("EOF")),
         }
     }
 }

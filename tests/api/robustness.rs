@@ -70,7 +70,8 @@ proptest! {
 
 /// Bodies at Go's limits, over a real socket (the server's own worker threads, not the test's):
 /// 10000 levels of nesting decode, 10001 are Go's syntax error, and megabyte bodies of the
-/// costliest shapes get their answers (decoding is linear; nothing recurses on the body).
+/// costliest shapes get their answers (decoding is linear; nothing recurses on the body); past
+/// the mock's 1 MiB limit, a 422.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bodies_at_gos_limits_get_harbors_answers_over_a_socket() {
     // Arrange
@@ -115,6 +116,12 @@ async fn bodies_at_gos_limits_get_harbors_answers_over_a_socket() {
             megabyte(r#"{"description":""#, r"\ud800", "", r#""}"#),
             400,
             "robot name is not in lower case or contains illegal characters".to_owned(),
+        ),
+        // The mock's own limit (Harbor reads a body of any size): Go's `MaxBytesReader` text.
+        (
+            format!("{{}}{}", " ".repeat(1 << 20)),
+            422,
+            format!("{parse}http: request body too large"),
         ),
     ];
     for (body, status, message) in cases {
