@@ -10,8 +10,9 @@ use axum::http::request::Parts;
 
 use axum::http::HeaderMap;
 
+use super::bodies::GoBody;
 use super::error::ApiError;
-use super::gojson::{GoBody, decode};
+use super::gojson::{DecodeError, Fields, decode};
 use super::media::{JSON, check_accept, check_declared_body, check_media_type};
 use crate::harbor::projects::ProjectRef;
 use crate::query::Paging;
@@ -342,10 +343,7 @@ impl<S: Send + Sync, T: GoBody> FromRequest<S> for OptionalJson<T> {
         match read_body::<T>(req).await? {
             Body::Value(value) => Ok(OptionalJson(Some(value))),
             Body::Empty => Ok(OptionalJson(None)),
-            Body::Eof => Err(ApiError::validation(format!(
-                "parsing {} body from \"\" failed, because EOF",
-                T::PARAM
-            ))),
+            Body::Eof => Err(parse_failure::<T>("EOF")),
         }
     }
 }
@@ -361,7 +359,8 @@ enum Body<T> {
 }
 
 /// go-openapi's `BindValidRequest` for a JSON body: its media type (only when a body is
-/// present, and before `Accept`), `Accept`, Go's decoding, then the model's own validation.
+/// present, and before `Accept`), `Accept`, Go's decoding (`gojson`), then the model's own
+/// `Validate`.
 async fn read_body<T: GoBody>(req: Request) -> Result<Body<T>, ApiError> {
     let accept = check_accept(req.headers(), JSON);
     let has_length = req
@@ -372,34 +371,40 @@ async fn read_body<T: GoBody>(req: Request) -> Result<Body<T>, ApiError> {
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let too_large = || {
-        ApiError::validation(format!(
-            "parsing {} body from \"\" failed, because http: request body too large",
-            T::PARAM
-        ))
-    };
     let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
         .await
-        .map_err(|_| too_large())?;
-    if has_length && !bytes.is_empty() {
-        check_media_type(content_type.as_deref())?;
+        .map_err(|_| parse_failure::<T>("http: request body too large"))?;
+    // `runtime.HasBody`: no bytes at all means no body, which Go never decodes.
+    if !has_length || bytes.is_empty() {
+        accept?;
+        return Ok(Body::Empty);
     }
+    check_media_type(content_type.as_deref())?;
     accept?;
-    match decode::<T>(&bytes) {
-        Ok(Some(value)) => {
-            // The model's own validation comes back wrapped in a second list.
-            value.validate().map_err(|line| {
-                ApiError::validation(format!("validation failure list:\n{line}"))
-            })?;
-            Ok(Body::Value(value))
-        }
-        Ok(None) if bytes.is_empty() => Ok(Body::Empty),
-        Ok(None) => Ok(Body::Eof),
-        Err(message) => Err(ApiError::validation(format!(
-            "parsing {} body from \"\" failed, because {message}",
-            T::PARAM
-        ))),
+    let value = match decode(&bytes, T::MODEL) {
+        Ok(value) => value,
+        Err(DecodeError::Eof) => return Ok(Body::Eof),
+        Err(e) => return Err(parse_failure::<T>(e.go_text())),
+    };
+    let model = Fields::new(T::MODEL, &value);
+    let failures = T::validate(model);
+    if !failures.is_empty() {
+        // The model's `Validate` returns its own composite error, listed inside the binder's.
+        return Err(ApiError::validation(format!(
+            "validation failure list:\n{}",
+            failures.join("\n")
+        )));
     }
+    Ok(Body::Value(T::from_model(model)))
+}
+
+/// go-openapi `errors.NewParseError` for the body: `parsing <param> body from "" failed,
+/// because <reason>`.
+fn parse_failure<T: GoBody>(reason: &str) -> ApiError {
+    ApiError::validation(format!(
+        "parsing {} body from \"\" failed, because {reason}",
+        T::PARAM
+    ))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod database;
 mod determinism;
 mod errors;
 mod get;
+mod gojson;
 mod list;
 mod members;
 mod permissions;

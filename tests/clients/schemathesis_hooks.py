@@ -13,7 +13,8 @@ Custom checks, used in place of the built-in `not_a_server_error`, `status_code_
 * `harbor_status_code_conformance`: the documented statuses, plus those real Harbor sends and
   the swagger leaves out (`UNDOCUMENTED`): 422 everywhere (go-swagger's binding errors), 401 and
   403 on `ListRobot`, 409 on `CreateRobot`, 400 on `listUsers` (its `q`), 403 on `createProject`, 400 on project reads by a name with a space, 404 on
-  `createProjectMember` (an unknown username), 401 on `headProject` and `deleteProject`. Those
+  `createProjectMember` (an unknown username), 404 on `updateUserPassword` (a valid new password
+  for a user that does not exist: `getUserByID`), 401 on `headProject` and `deleteProject`. Those
   must still carry Harbor's `Errors` envelope.
 * `harbor_content_type_conformance`: a response with a body must be `application/json` (the
   swagger's `produces`); a response the swagger documents without a schema (the 200 of PUT and
@@ -66,6 +67,7 @@ UNDOCUMENTED = {
     "getProject": {400},
     "getProjectDeletable": {400},
     "createProjectMember": {404},
+    "updateUserPassword": {404},
     "headProject": {401},
     "deleteProject": {401},
 }
