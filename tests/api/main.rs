@@ -18,6 +18,7 @@ mod projects;
 mod query;
 mod refresh_delete;
 mod robustness;
+mod search;
 mod socket;
 mod system;
 mod update;
