@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite. Each step installs what it needs, so this runs on a fresh machine:
 #   1. cargo test: unit, integration (in-process and over sockets), process and doc tests
-#   2. scripts/client-tests.sh: real Harbor clients (harbor-api-client, harborapi) and
-#      Schemathesis against Harbor's swagger
+#   2. scripts/client-tests.sh: Harbor's real clients in Python (harbor-api-client, harborapi,
+#      then Schemathesis against Harbor's swagger), Go (go-client, goharbor-client, harbor-cli)
+#      and JavaScript (@hapic/harbor)
 #   3. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
 #   4. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
 set -euo pipefail
