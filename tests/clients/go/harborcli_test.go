@@ -429,3 +429,34 @@ func TestHarborCLIGeneratedRefreshFailsWithoutAClipboard(t *testing.T) {
 		t.Fatalf("the old secret: %T %v", err, err)
 	}
 }
+
+// What a headless caller meets that is the CLI's, not Harbor's: the tables of `view` and of
+// `list` without -o need a terminal, and `refresh --secret` checks 8-256 characters where
+// Harbor allows 8-128 bytes, so Harbor's 400 comes back for a longer secret.
+func TestHarborCLIHeadlessLimits(t *testing.T) {
+	cli := newHarborCLI(t)
+	admin := goClient(t, cli.mock.Instance, adminUser, adminPassword)
+	created, err := admin.Robot.CreateRobot(context.Background(), &robot.CreateRobotParams{Robot: projectRobot("ci")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := itoa(created.Payload.ID)
+	cli.ok("login", cli.mock.URL(), "-u", adminUser, "-p", adminPassword)
+	cli.journal()
+
+	for _, args := range [][]string{{"robot", "view", id}, {"robot", "list"}} {
+		r := cli.run(args...)
+		equal(t, strings.Join(args, " ")+" exit status", r.code, 1)
+		contains(t, strings.Join(args, " "), r.stdout+r.stderr, "could not open a new TTY")
+	}
+	lines(t, "the requests were answered", cli.journal(), []string{
+		"GET /api/v2.0/robots/1 200 admin",
+		"GET /api/v2.0/robots?page=1&page_size=10 200 admin",
+	})
+
+	long := "Aa1" + strings.Repeat("x", 127) // 130 characters
+	r := cli.run("robot", "refresh", id, "--secret", long)
+	equal(t, "refresh exit status", r.code, 1)
+	contains(t, "refresh", r.stderr, "failed to refresh robot secret: the secret must be 8-128, inclusively, characters long")
+	lines(t, "refresh", cli.journal(), []string{"PATCH /api/v2.0/robots/1 400 admin"})
+}
