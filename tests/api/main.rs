@@ -19,6 +19,7 @@ mod projects;
 mod query;
 mod refresh_delete;
 mod robustness;
+mod search;
 mod socket;
 mod system;
 mod update;

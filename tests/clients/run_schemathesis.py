@@ -39,6 +39,7 @@ OPERATIONS = [
     "deleteProjectMember",
     "listUsers", "createUser", "getUser", "updateUserProfile", "updateUserPassword", "deleteUser",
     "setUserSysAdmin", "searchUsers",
+    "search",
 ]
 
 CHECKS = [
