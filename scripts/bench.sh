@@ -9,7 +9,7 @@
 #
 # Options: --markdown FILE writes the table as Markdown; --profile P builds with cargo profile P
 # (default: release; --smoke defaults to dev, which `cargo test` has already built); --only
-# SECTIONS runs some of startup, throughput, scale, persistence, memory (comma-separated);
+# SECTIONS runs some of startup, throughput, scale, persistence, memory, sessions (comma-separated);
 # --before BIN adds the figures of BIN, a build from before the state store (its JSON state
 # file), for comparison.
 # Installs wrk and eatmydata (Debian packages) when missing. Servers listen on 127.0.0.1 only.
@@ -28,7 +28,8 @@ while [ $# -gt 0 ]; do
     --markdown) markdown=$2; shift ;;
     --only) only=$2; shift ;;
     --before) before=$2; shift ;;
-    *) echo "usage: $0 [--smoke] [--profile P] [--markdown FILE] [--only SECTIONS] [--before BIN]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--smoke] [--profile P] [--markdown FILE] [--only SECTIONS]" \
+         "[--before BIN]" >&2; exit 2 ;;
   esac
   shift
 done

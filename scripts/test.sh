@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite. Each step installs what it needs, so this runs on a fresh machine:
 #   1. cargo test: unit, integration (in-process and over sockets), process and doc tests
-#   2. scripts/client-tests.sh: real Harbor clients (harbor-api-client, harborapi) and
-#      Schemathesis against Harbor's swagger
-#   3. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
-#   4. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
+#   2. tests/gojson/run-generated.sh: the bounded generated run of the differential test with
+#      Go's encoding/json (seed 1, 5000 bodies; SKIPPED without a Go toolchain)
+#   3. scripts/client-tests.sh: Harbor's real clients in Python (harbor-api-client, harborapi,
+#      then Schemathesis against Harbor's swagger), Go (go-client, goharbor-client, harbor-cli)
+#      and JavaScript (@hapic/harbor)
+#   4. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
+#   5. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +21,7 @@ step() {
 }
 
 step "cargo test" cargo test --locked
+step "go json differential" bash tests/gojson/run-generated.sh 1 5000
 step "client tests" bash scripts/client-tests.sh
 step "image test" bash scripts/image-test.sh
 step "bench smoke" bash scripts/bench-smoke.sh

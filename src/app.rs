@@ -37,6 +37,19 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let stopping = Arc::new(Notify::new());
     let signal = stopping.clone();
+    // Expired sessions are also dropped when touched; this frees the forgotten ones.
+    let sweeper = state.sessions.ttl().map(|ttl| {
+        let sessions = state.sessions.clone();
+        let every = (ttl / 2).clamp(Duration::from_secs(1), Duration::from_secs(60));
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            loop {
+                ticks.tick().await;
+                sessions.sweep();
+            }
+        })
+    });
+    let _sweeper = AbortOnDrop(sweeper);
     let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
         shutdown.await;
         signal.notify_one();
@@ -47,5 +60,16 @@ pub async fn serve(
             stopping.notified().await;
             tokio::time::sleep(DRAIN).await;
         } => Ok(()),
+    }
+}
+
+/// Stops a background task when the server stops.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
     }
 }

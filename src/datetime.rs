@@ -1,6 +1,6 @@
 //! Calendar arithmetic and the text forms of time the mock reads and writes: Harbor's
-//! response timestamps (go-openapi strfmt), RFC 3339 input (fixtures, the control API's clock),
-//! and the date-time layouts strfmt accepts in request bodies.
+//! response timestamps (go-openapi strfmt) and RFC 3339 input (fixtures, the control API's
+//! clock). Date-times in request bodies are Go's: `http::gojson::strfmt`.
 //!
 //! Every instant in the crate is Unix milliseconds in UTC (`i64`); Harbor's containers run in
 //! UTC, so no time zone is ever applied. PostgreSQL's own timestamp text forms, which the `q`
@@ -183,55 +183,6 @@ fn parse_utc_millis_fast(s: &str) -> Option<i64> {
     Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli)
 }
 
-/// Whether strfmt's `DateTime` accepts `s` in a request body: the layouts of go-openapi
-/// strfmt's `DateTimeFormats` that clients send in practice, i.e. RFC 3339 with any fraction
-/// and with or without a colon in the offset, the local `2006-01-02T15:04:05` form, and
-/// `2006-01-02 15:04:05`.
-pub fn is_strfmt_date_time(s: &str) -> bool {
-    if parse_rfc3339_millis(s).is_some() {
-        return true;
-    }
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let base = b.len() >= 16
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && (b[10] == b'T' || b[10] == b' ')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16);
-    if !base {
-        return false;
-    }
-    let mut rest = &s[16..];
-    if let Some(r) = rest.strip_prefix(':') {
-        if r.len() < 2 || !r.as_bytes()[..2].iter().all(u8::is_ascii_digit) {
-            return false;
-        }
-        rest = &r[2..];
-        if let Some(r) = rest.strip_prefix('.') {
-            let n = r.bytes().take_while(u8::is_ascii_digit).count();
-            if n == 0 {
-                return false;
-            }
-            rest = &r[n..];
-        }
-    }
-    match rest {
-        "" | "Z" => true,
-        offset => {
-            let o = offset.as_bytes();
-            (o[0] == b'+' || o[0] == b'-')
-                && matches!(o.len(), 5 | 6)
-                && o[1..].iter().filter(|c| c.is_ascii_digit()).count() == 4
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,24 +274,6 @@ mod tests {
         for days in (-800_000..800_000).step_by(997) {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
-        }
-    }
-
-    #[test]
-    fn strfmt_date_times() {
-        let ok = [
-            "2026-08-21T06:00:00.123Z",
-            "2026-08-21T06:00:00Z",
-            "2026-08-21T06:00:00.123456+00:00",
-            "2026-08-21T06:00:00",
-            "2026-08-21 06:00:00",
-            "2026-08-21T06:00:00.123+0000",
-        ];
-        for s in ok {
-            assert!(is_strfmt_date_time(s), "{s}");
-        }
-        for s in ["yesterday", "2026-08-21", "2026-08-21T06:00:00.Z"] {
-            assert!(!is_strfmt_date_time(s), "{s}");
         }
     }
 }

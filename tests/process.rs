@@ -544,3 +544,59 @@ fn healthcheck_subcommand_reports_readiness() {
     assert_eq!(down.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&down.stderr).contains("healthcheck failed"));
 }
+
+#[tokio::test]
+async fn session_ttl_flag_expires_idle_sessions() {
+    let server = Server::start(&["--session-ttl", "1s"]);
+    let client = client();
+    let created: serde_json::Value = client
+        .post(format!("{}/_mock/sessions", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let robots = format!("{}/sessions/{id}/api/v2.0/robots", server.base);
+    let used = client
+        .get(&robots)
+        .basic_auth("admin", Some("Harbor12345"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.status(), 200);
+    // Idle from now: gone once idle a second (listing sweeps too). Polled, with a generous
+    // limit, rather than slept.
+    let listed = || async {
+        client
+            .get(format!("{}/_mock/sessions", server.base))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    let start = Instant::now();
+    while listed().await.as_array().is_some_and(|s| !s.is_empty()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the session never expired"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let gone = client
+        .get(&robots)
+        .basic_auth("admin", Some("Harbor12345"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+    assert_eq!(
+        gone.text().await.unwrap(),
+        format!(
+            "{{\"errors\":[{{\"code\":\"NOT_FOUND\",\"message\":\"session {id} not found\"}}]}}\n"
+        )
+    );
+}

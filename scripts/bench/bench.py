@@ -13,6 +13,7 @@ import argparse
 import base64
 import http.client
 import itertools
+import json
 import os
 import re
 import shutil
@@ -435,6 +436,9 @@ def scale(args, table, mock_1k, rss_empty_mib):
         ratio = median_ratio(large, small)
         table.add(f"GET /robots/{{id}} at {label} / at 1k, req/s", median_rps(large),
                   median_rps(small), ratio, ">= 0.9", ratio >= 0.9)
+        create = session_create_ms(server, args.session_runs)
+        table.add(f"session creation over {label} robots, median ms", create, None, None,
+                  "<= 5 ms", create <= 5, fmt="{:.2f}")
         cold = cold_list_ms(server, args.cold_runs)
         table.add(f"GET /robots filtered+sorted page at {label}, after a change, median ms",
                   cold, None, None, "< 150 ms", cold < 150, fmt="{:.1f}")
@@ -641,6 +645,84 @@ def persistence(args, table):
                           max(gets), None, None, "(info)", True, fmt="{:.1f}")
 
 
+def new_session(server):
+    status, _, body = server.request("POST", "/_mock/sessions")
+    check(status == 201, f"session not created: {status} {body[:200]!r}")
+    return json.loads(body)["id"]
+
+
+def session_create_ms(server, runs):
+    """Median time of POST /_mock/sessions (no body: the main instance's fixtures), each session
+    deleted before the next is made."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        session = new_session(server)
+        times.append((time.perf_counter() - t0) * 1000)
+        server.request("DELETE", f"/_mock/sessions/{session}")
+    return statistics.median(times)
+
+
+def sessions(args, table, store_10k):
+    """Session creation and memory over the 10k store, then a create-and-write loop under a
+    TTL whose memory must level off."""
+    server = Server(mock_argv(args, store_10k), log_path(args, "sessions"))
+    try:
+        check(server.request("GET", "/api/v2.0/robots/1")[0] == 200, "GET before sessions")
+        create = session_create_ms(server, args.session_runs)
+        table.add("session creation over 10k robots, median ms", create, None, None,
+                  "<= 2 ms", create <= 2, fmt="{:.2f}")
+        before = settled_rss_mib(server, limit_s=5)
+        ids = [new_session(server) for _ in range(100)]
+        idle = settled_rss_mib(server, limit_s=5) - before
+        table.add("100 sessions over 10k robots, before any write: RSS added, MiB", idle, None,
+                  None, "<= 20 MiB", idle <= 20, fmt="{:.1f}")
+        writes = args.session_writes
+        body = json.dumps({"name": "w", "duration": 30, "level": "project",
+                           "permissions": [{"kind": "project", "namespace": "library",
+                                            "access": [{"resource": "repository",
+                                                        "action": "pull"}]}]})
+        for i in range(writes):
+            session = ids[i % len(ids)]
+            status, _, _ = server.request("POST", f"/sessions/{session}/api/v2.0/robots",
+                                          body=body.replace('"w"', f'"w{i}"'))
+            check(status == 201, f"session write {i}: {status}")
+        per_robot = (settled_rss_mib(server, limit_s=5) - before - idle) * 1024 * 1024 / writes
+        table.add(f"memory per robot written in sessions ({writes} robots over 100 sessions), B",
+                  per_robot, None, None, "(info: about the main instance's)", True)
+        for session in ids:
+            server.request("DELETE", f"/_mock/sessions/{session}")
+    finally:
+        server.stop()
+
+    # Clients that never delete their sessions: a TTL bounds what they keep.
+    ttl_s = 2
+    server = Server(mock_argv(args, store_10k) + ["--session-ttl", f"{ttl_s}s"],
+                    log_path(args, "sessions-ttl"))
+    try:
+        samples = []
+        end = time.perf_counter() + args.plateau_secs
+        i = 0
+        while time.perf_counter() < end:
+            session = new_session(server)
+            for j in range(5):
+                status, _, _ = server.request("POST", f"/sessions/{session}/api/v2.0/robots",
+                                              body=body.replace('"w"', f'"p{i}-{j}"'))
+                check(status == 201, f"plateau write: {status}")
+            i += 1
+            samples.append(server.rss_kib() / 1024)
+        half = len(samples) // 2
+        first, second = max(samples[:half]), max(samples[half:])
+        _, _, listed = server.request("GET", "/_mock/sessions")
+        live = len(json.loads(listed))
+        table.add(f"RSS with sessions created and written for {args.plateau_secs}s, never "
+                  f"deleted, TTL {ttl_s}s ({i} sessions, {live} live at the end): peak of the "
+                  f"second half / first half, MiB", second, first, second / first,
+                  "<= 1.25", second <= 1.25 * first, fmt="{:.1f}")
+    finally:
+        server.stop()
+
+
 def count_project_robots(server):
     _, headers, _ = server.request("GET", "/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D1"
                                    "&page_size=1")
@@ -686,20 +768,23 @@ def main():
     p.add_argument("--markdown")
     p.add_argument("--before", help="the binary before the state store, for its figures")
     p.add_argument("--only", help="comma-separated sections: startup, throughput, scale, "
-                   "persistence, memory (default: all)")
+                   "persistence, memory, sessions (default: all)")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
     if args.smoke:
         args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 3, 1, 2, 3
         args.n_large, args.rounds, args.load_runs = 20_000, 1, 1
         args.n_mid, args.n_large_persist, args.post_runs, args.persist_rounds = 5_000, 0, 20, 1
+        args.session_runs, args.session_writes, args.plateau_secs = 5, 100, 6
     else:
         args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 21, 5, 60, 9
         args.n_large, args.rounds, args.load_runs = 1_000_000, 3, 3
         args.n_mid, args.n_large_persist, args.post_runs, args.persist_rounds = (
             100_000, 1_000_000, 300, 3)
+        args.session_runs, args.session_writes, args.plateau_secs = 51, 2000, 30
     args.n_small, args.n_small_10k = 1000, 10_000
-    sections = set((args.only or "startup,throughput,scale,persistence,memory").split(","))
+    sections = set((args.only or "startup,throughput,scale,persistence,memory,sessions")
+                   .split(","))
 
     table = Table(args.smoke)
     # The empty server's RSS, the base of the memory per robot (the default fixtures' ~5 MiB
@@ -728,6 +813,9 @@ def main():
     if "memory" in sections:
         print("== memory under mixed load", flush=True)
         flat_memory(args, table, store_10k, per_robot)
+    if "sessions" in sections:
+        print("== sessions", flush=True)
+        sessions(args, table, store_10k)
 
     print()
     print(table.text())

@@ -11,6 +11,7 @@ use crate::http::{
     ApiError, Context, ListParams, MemberId, OptionalJson, ProjectPath, Result, pagination,
     response,
 };
+use crate::store::StoreError;
 use crate::wire::{ProjectMember, RoleRequest};
 
 /// `GET …/members`: 401/403 (member `list`) → 400/404 → 200, `X-Total-Count` counting every
@@ -21,7 +22,7 @@ pub async fn list_project_members(
     params: ListParams,
 ) -> Result<Response> {
     let record = accessed(&ctx, &project, "member", "list")?;
-    let entityname = params.query.value("entityname");
+    let entityname = params.query.db_text("entityname")?;
     let listing = ctx
         .store()
         .list_members(record.id, entityname, params.paging);
@@ -85,8 +86,16 @@ pub async fn create_project_member(
 fn member_user(ctx: &Context, body: &ProjectMember) -> Result<i64> {
     if body.user_id > 0 {
         let id = body.user_id;
-        ctx.store().user(id).map_err(|_| {
-            ApiError::BadRequest(format!("Failed to get user {id}: user {id} not found"))
+        ctx.store().user(id).map_err(|e| {
+            // The controller wraps whatever the lookup said, the driver's refusal of an id
+            // beyond int4 included (its argument index varies with Go's map order).
+            let why = match e {
+                StoreError::Database(refusal) => {
+                    format!("failed to encode args[0]: {}", refusal.driver_text())
+                }
+                _ => format!("user {id} not found"),
+            };
+            ApiError::BadRequest(format!("Failed to get user {id}: {why}"))
         })?;
         return Ok(id);
     }
@@ -126,7 +135,7 @@ pub async fn get_project_member(
         ));
     }
     let record = ctx.store().project(&project)?;
-    let body = ctx.store().member_json(record.id, mid).ok_or_else(|| {
+    let body = ctx.store().member_json(record.id, mid)?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "the project member is not found, project id {}, member id {mid}",
             record.id
@@ -151,7 +160,7 @@ pub async fn update_project_member(
         return Err(ApiError::BadRequest("member id can not be empty".into()));
     }
     let record = ctx.store().project(&project)?;
-    ctx.store().set_member_role(record.id, mid, role.role_id);
+    ctx.store().set_member_role(record.id, mid, role.role_id)?;
     Ok(response::empty())
 }
 
@@ -169,7 +178,7 @@ pub async fn delete_project_member(
         ));
     }
     let record = ctx.store().project(&project)?;
-    ctx.store().remove_member(record.id, mid);
+    ctx.store().remove_member(record.id, mid)?;
     Ok(response::empty())
 }
 

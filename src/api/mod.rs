@@ -7,6 +7,7 @@ pub mod members;
 pub mod permissions;
 pub mod projects;
 pub mod robots;
+pub mod search;
 pub mod system;
 pub mod users;
 
@@ -29,6 +30,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
             &api("/systeminfo"),
             declared(get(system::get_system_info), "GET"),
         )
+        .route(&api("/search"), declared(get(search::search), "GET"))
         .route(
             &api("/permissions"),
             declared(get(permissions::get_permissions), "GET"),

@@ -41,14 +41,16 @@ pub async fn list_projects(ctx: Context, params: ListParams) -> Result<Response>
     // `public` and `owner` are the handler's keywords, not columns; `name=` replaces q's name.
     let q_public = filter.take("public");
     let q_owner = filter.take("owner");
+    // The DAO sets `deleted=false` itself, replacing a `q` key of exactly that spelling.
+    filter.remove("deleted");
     let query = &params.query;
-    if let Some(name) = query.value("name") {
+    if let Some(name) = query.db_text("name")? {
         filter.set_fuzzy("name", name.to_string());
     }
     let public = query
         .boolean("public")
         .or_else(|| q_public.map(|p| p.as_exact().is_some_and(is_true)));
-    let owner = query.value("owner").map(String::from).or(match q_owner {
+    let owner = query.db_text("owner")?.map(String::from).or(match q_owner {
         Some(Pattern::Exact(owner)) => Some(owner),
         _ => None,
     });

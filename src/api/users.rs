@@ -136,8 +136,10 @@ pub async fn set_user_sys_admin(
 pub async fn list_users(ctx: Context, params: ListParams) -> Result<Response> {
     ctx.caller.require_system("user", "list")?;
     let mut filter = parse_q(params.q.as_deref().unwrap_or(""))?;
+    // The DAO sets `deleted=false` itself, replacing a `q` key of exactly that spelling.
+    filter.remove("deleted");
     for key in ["username", "email"] {
-        if let Some(value) = params.query.value(key).filter(|v| !v.is_empty()) {
+        if let Some(value) = params.query.db_text(key)? {
             filter.set_fuzzy(key, value.to_string());
         }
     }
@@ -180,8 +182,9 @@ pub async fn update_user_password(
 /// `GET /users/search?username=`: 422 (no `username`) → 401 → 200, the count and the list
 /// from Harbor's two different queries.
 pub async fn search_users(ctx: Context, params: ListParams) -> Result<Response> {
-    let username = params.query.required("username")?;
+    params.query.required("username")?;
     ctx.caller.require_authenticated()?;
+    let username = params.query.db_text("username")?.unwrap_or_default();
     let listing = ctx.store().search_users(username, params.paging.page_size);
     Ok(pagination::list(
         listing.total,

@@ -338,6 +338,17 @@ impl Configurations {
             .filter_map(|(key, _, _)| Some((*key, self.values.get(key)?)))
     }
 
+    /// The items whose value differs from `before`'s.
+    pub fn changed_from<'a>(
+        &'a self,
+        before: &'a Configurations,
+    ) -> impl Iterator<Item = (&'static str, &'a ConfigValue)> {
+        self.values
+            .iter()
+            .filter(|(key, value)| before.values.get(*key) != Some(*value))
+            .map(|(key, value)| (*key, value))
+    }
+
     /// Every value that differs from Harbor's default, for a state dump.
     pub fn changed(&self) -> BTreeMap<String, ConfigValue> {
         let defaults = Configurations::default();

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::access::Directory;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::names;
 
 /// A project as a path names it: `{project_name_or_id}` with `X-Is-Resource-Name`
 /// (`H/util.go` `parseProjectNameOrID`).
@@ -48,13 +49,7 @@ pub fn validate_project_name(name: &str) -> Result<(), ApiError> {
             "Project name {name} is illegal in length. (greater than 255 or less than 1)"
         )));
     }
-    let valid = name.split(['.', '_', '-']).all(|part| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    });
-    if valid {
+    if names::is_valid(name) {
         Ok(())
     } else {
         Err(ApiError::BadRequest(

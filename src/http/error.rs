@@ -9,16 +9,21 @@ use crate::mock::sessions::SessionError;
 use crate::query::{FilterError, ParseError};
 use crate::store::StoreError;
 use crate::store::fixtures::InvalidEntry;
+use crate::store::postgres::DbRefusal;
 
 /// Result alias used by handlers.
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 impl IntoResponse for ApiError {
+    /// Harbor's envelope; a 500 also says why in `X-Harbor-Mock-Error` (not a Harbor header:
+    /// Harbor's body hides the reason, which a developer testing against the mock wants).
     fn into_response(self) -> Response {
+        let mut reply = response::error(self.status(), self.code(), &self.message());
         if let ApiError::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
+            response::explain(&mut reply, detail);
         }
-        response::error(self.status(), self.code(), &self.message())
+        reply
     }
 }
 
@@ -31,7 +36,7 @@ impl From<StoreError> for ApiError {
             | S::ProjectNotFound(_)
             | S::UserNotFound(_)
             | S::UserRowNotFound(_) => ApiError::NotFound(message),
-            S::UniqueViolation(_) => ApiError::Internal(message),
+            S::UniqueViolation(_) | S::Database(_) => ApiError::Internal(message),
             S::Conflict { .. }
             | S::ProjectConflict(_)
             | S::UserConflict { .. }
@@ -40,6 +45,13 @@ impl From<StoreError> for ApiError {
                 ApiError::BadRequest(message)
             }
         }
+    }
+}
+
+/// A value the database refuses, found before reaching the store: Harbor's 500.
+impl From<DbRefusal> for ApiError {
+    fn from(e: DbRefusal) -> Self {
+        ApiError::Internal(e.to_string())
     }
 }
 
@@ -64,9 +76,10 @@ impl From<ParseError> for ApiError {
     }
 }
 
-/// A `q` real Harbor fails on in PostgreSQL: a 400 naming key and value (Harbor: 500).
+/// A `q` value PostgreSQL (or the driver, or beego) fails on: Harbor's 500, the detail only
+/// logged, journaled and put in `X-Harbor-Mock-Error`.
 impl From<FilterError> for ApiError {
     fn from(e: FilterError) -> Self {
-        ApiError::BadRequest(e.to_string())
+        ApiError::Internal(e.to_string())
     }
 }

@@ -10,15 +10,17 @@ use axum::http::request::Parts;
 
 use axum::http::HeaderMap;
 
+use super::bodies::GoBody;
 use super::error::ApiError;
-use super::gojson::{GoBody, decode};
+use super::gojson::{DecodeError, Fields, decode};
 use super::media::{JSON, check_accept, check_declared_body, check_media_type};
 use crate::harbor::projects::ProjectRef;
 use crate::query::Paging;
+use crate::store::postgres::{self, DbRefusal};
 
 /// Largest request body accepted; Harbor has no limit of its own, but nothing a client sends
 /// to these routes comes near it.
-const BODY_LIMIT: usize = 1 << 20;
+pub const BODY_LIMIT: usize = 1 << 20;
 
 /// go-openapi's `BindValidRequest` for an operation whose only parameters are headers: the
 /// media type of a body, if one is declared, and `Accept`.
@@ -42,6 +44,16 @@ fn segment(parts: &Parts, index: usize) -> String {
     percent_encoding::percent_decode_str(raw)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// The project segment (`/api/v2.0/projects/<4>`): Harbor looks a name up in PostgreSQL before
+/// any other check, so bytes that are not UTF-8 are the database's 500 for every caller.
+fn name_segment(parts: &Parts) -> Result<String, DbRefusal> {
+    let raw = parts.uri.path().split('/').nth(4).unwrap_or_default();
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw).collect();
+    String::from_utf8(bytes).map_err(|_| DbRefusal::Encoding {
+        column: "project.name",
+    })
 }
 
 /// An int64 path parameter named `name` at `index`, after the binding checks every operation
@@ -102,7 +114,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ProjectPath {
         check_declared_body(&parts.headers)?;
         check_accept(&parts.headers, JSON)?;
         let by_name = header_bool(&parts.headers, "x-is-resource-name").unwrap_or(false);
-        Ok(ProjectPath(ProjectRef::parse(&segment(parts, 4), by_name)))
+        Ok(ProjectPath(ProjectRef::parse(
+            &name_segment(parts)?,
+            by_name,
+        )))
     }
 }
 
@@ -117,7 +132,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ProjectName {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         check_declared_body(&parts.headers)?;
         check_accept(&parts.headers, JSON)?;
-        Ok(ProjectName(segment(parts, 4)))
+        Ok(ProjectName(name_segment(parts)?))
     }
 }
 
@@ -143,6 +158,9 @@ pub fn go_bool(text: &str) -> bool {
 pub struct QueryParams {
     /// Every query parameter, in order.
     pub pairs: Vec<(String, String)>,
+    /// The parameters whose decoded value is not UTF-8 (Go keeps such bytes; here the value is
+    /// lossy, except `q`'s, whose bad bytes are escaped again for Harbor's second unescape).
+    not_utf8: Vec<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
@@ -156,12 +174,40 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 }
 
 impl QueryParams {
-    /// Parses a raw query string (already checked by the URL middleware).
+    /// Parses a raw query string (already checked by the URL middleware) as Go's
+    /// `url.ParseQuery` does: `&`-separated, `+` a space, `%XX` a byte. Decoded here rather
+    /// than by `form_urlencoded`, which only gives lossy text: Go keeps the bytes.
     pub fn parse(raw: &str) -> QueryParams {
-        let pairs = form_urlencoded::parse(raw.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        QueryParams { pairs }
+        let mut params = QueryParams::default();
+        for part in raw.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let key = String::from_utf8_lossy(&form_decode(key)).into_owned();
+            let value = match String::from_utf8(form_decode(value)) {
+                Ok(value) => value,
+                Err(bad) => {
+                    params.not_utf8.push(key.clone());
+                    if key == "q" {
+                        escape_non_utf8(bad.as_bytes())
+                    } else {
+                        String::from_utf8_lossy(bad.as_bytes()).into_owned()
+                    }
+                }
+            };
+            params.pairs.push((key, value));
+        }
+        params
+    }
+
+    /// A string parameter Harbor hands to PostgreSQL: `None` when absent or empty; refused as
+    /// the database refuses NUL or bytes that are not UTF-8 (Harbor's 500).
+    pub fn db_text(&self, key: &'static str) -> Result<Option<&str>, DbRefusal> {
+        if self.not_utf8.iter().any(|k| k == key) {
+            return Err(DbRefusal::Encoding { column: key });
+        }
+        match self.value(key) {
+            Some(value) => postgres::text(key, value).map(|()| Some(value)),
+            None => Ok(None),
+        }
     }
 
     /// The last value of parameter `key` (a repeated parameter: the last wins), `None` when
@@ -195,6 +241,25 @@ impl QueryParams {
             }),
         }
     }
+}
+
+/// One component of a query string: `+` is a space, `%XX` a byte (an invalid escape stays as
+/// written; the URL middleware has refused those already).
+fn form_decode(component: &str) -> Vec<u8> {
+    let spaced = component.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced).collect()
+}
+
+/// `bytes` with every byte of an invalid UTF-8 sequence written `%XX`.
+fn escape_non_utf8(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The query parameters of a list operation, bound: `page` and `page_size` typed and checked;
@@ -278,10 +343,7 @@ impl<S: Send + Sync, T: GoBody> FromRequest<S> for OptionalJson<T> {
         match read_body::<T>(req).await? {
             Body::Value(value) => Ok(OptionalJson(Some(value))),
             Body::Empty => Ok(OptionalJson(None)),
-            Body::Eof => Err(ApiError::validation(format!(
-                "parsing {} body from \"\" failed, because EOF",
-                T::PARAM
-            ))),
+            Body::Eof => Err(parse_failure::<T>("EOF")),
         }
     }
 }
@@ -297,7 +359,8 @@ enum Body<T> {
 }
 
 /// go-openapi's `BindValidRequest` for a JSON body: its media type (only when a body is
-/// present, and before `Accept`), `Accept`, Go's decoding, then the model's own validation.
+/// present, and before `Accept`), `Accept`, Go's decoding (`gojson`), then the model's own
+/// `Validate`.
 async fn read_body<T: GoBody>(req: Request) -> Result<Body<T>, ApiError> {
     let accept = check_accept(req.headers(), JSON);
     let has_length = req
@@ -308,34 +371,40 @@ async fn read_body<T: GoBody>(req: Request) -> Result<Body<T>, ApiError> {
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let too_large = || {
-        ApiError::validation(format!(
-            "parsing {} body from \"\" failed, because http: request body too large",
-            T::PARAM
-        ))
-    };
     let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
         .await
-        .map_err(|_| too_large())?;
-    if has_length && !bytes.is_empty() {
-        check_media_type(content_type.as_deref())?;
+        .map_err(|_| parse_failure::<T>("http: request body too large"))?;
+    // `runtime.HasBody`: no bytes at all means no body, which Go never decodes.
+    if !has_length || bytes.is_empty() {
+        accept?;
+        return Ok(Body::Empty);
     }
+    check_media_type(content_type.as_deref())?;
     accept?;
-    match decode::<T>(&bytes) {
-        Ok(Some(value)) => {
-            // The model's own validation comes back wrapped in a second list.
-            value.validate().map_err(|line| {
-                ApiError::validation(format!("validation failure list:\n{line}"))
-            })?;
-            Ok(Body::Value(value))
-        }
-        Ok(None) if bytes.is_empty() => Ok(Body::Empty),
-        Ok(None) => Ok(Body::Eof),
-        Err(message) => Err(ApiError::validation(format!(
-            "parsing {} body from \"\" failed, because {message}",
-            T::PARAM
-        ))),
+    let value = match decode(&bytes, T::MODEL) {
+        Ok(value) => value,
+        Err(DecodeError::Eof) => return Ok(Body::Eof),
+        Err(e) => return Err(parse_failure::<T>(e.go_text())),
+    };
+    let model = Fields::new(T::MODEL, &value);
+    let failures = T::validate(model);
+    if !failures.is_empty() {
+        // The model's `Validate` returns its own composite error, listed inside the binder's.
+        return Err(ApiError::validation(format!(
+            "validation failure list:\n{}",
+            failures.join("\n")
+        )));
     }
+    Ok(Body::Value(T::from_model(model)))
+}
+
+/// go-openapi `errors.NewParseError` for the body: `parsing <param> body from "" failed,
+/// because <reason>`.
+fn parse_failure<T: GoBody>(reason: &str) -> ApiError {
+    ApiError::validation(format!(
+        "parsing {} body from \"\" failed, because {reason}",
+        T::PARAM
+    ))
 }
 
 #[cfg(test)]

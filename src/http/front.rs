@@ -3,6 +3,7 @@
 //! (caller, now) → faults and journal (Harbor API requests only).
 
 use axum::Router;
+use axum::body::{Bytes, HttpBody};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,7 @@ use tower::Service;
 
 use super::context::Context;
 use super::error::ApiError;
+use super::extract::BODY_LIMIT;
 use super::response;
 use crate::harbor::auth::{Caller, parse_basic};
 use crate::mock::faults::Outcome;
@@ -80,7 +82,7 @@ impl Front {
             return ApiError::BadRequest(message).into_response();
         }
         let start = Instant::now();
-        let request_id = self.request_id(&mut req);
+        let (request_id, generated) = self.request_id(&mut req);
         let method = req.method().clone();
         let uri = req.uri().clone();
         let mut response = match self.instance(&mut req) {
@@ -93,7 +95,7 @@ impl Front {
                     instance,
                 };
                 if req.uri().path().starts_with("/api/") {
-                    self.api(context, req, &request_id).await
+                    self.api(context, req, &request_id, generated).await
                 } else {
                     req.extensions_mut().insert(context);
                     self.route(req).await
@@ -111,14 +113,15 @@ impl Front {
         response
     }
 
-    /// Echoes a non-empty `X-Request-Id` or makes a UUID v4 one, for the request and response.
-    fn request_id(&self, req: &mut Request) -> HeaderValue {
+    /// Echoes a non-empty `X-Request-Id` or makes a UUID v4 one, for the request and response;
+    /// says whether it was made.
+    fn request_id(&self, req: &mut Request) -> (HeaderValue, bool) {
         match req.headers().get(&X_REQUEST_ID) {
-            Some(v) if !v.is_empty() => v.clone(),
+            Some(v) if !v.is_empty() => (v.clone(), false),
             _ => {
                 let id = self.state.new_request_id();
                 req.headers_mut().insert(X_REQUEST_ID.clone(), id.clone());
-                id
+                (id, true)
             }
         }
     }
@@ -144,11 +147,24 @@ impl Front {
     }
 
     /// A Harbor API request: applies the instance's fault rules and records the request, with
-    /// its caller and status, in the instance's journal. Control requests get neither.
-    async fn api(&mut self, context: Context, mut req: Request, id: &HeaderValue) -> Response {
+    /// its caller, body and answer, in the instance's journal. Control requests get neither.
+    async fn api(
+        &mut self,
+        context: Context,
+        req: Request,
+        id: &HeaderValue,
+        generated: bool,
+    ) -> Response {
         let instance = context.instance.clone();
-        let mut record = Record::of(&req, context.now, id);
+        let mut record = Record::of(&req, context.now, id, generated);
         record.caller = context.caller.username().to_string();
+        let mut req = match read_body(req).await {
+            Ok((req, bytes)) => {
+                record.set_body(&bytes);
+                req
+            }
+            Err(failed) => return failed,
+        };
         let action = instance.faults.take(record.method.as_str(), &record.path);
         if let Some(ms) = action.as_ref().and_then(|a| a.latency_ms) {
             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -166,6 +182,13 @@ impl Front {
             Some(Outcome::Drop) => dropped_connection(),
         };
         record.status = response.status().as_u16();
+        record.response_size = http_body::Body::size_hint(response.body())
+            .exact()
+            .unwrap_or(0);
+        record.error = response
+            .extensions()
+            .get::<response::Explanation>()
+            .map(|e| e.0.clone());
         instance.journal.record(record);
         response
     }
@@ -211,6 +234,30 @@ impl<L: Listener> Service<IncomingStream<'_, L>> for Front {
     fn call(&mut self, _: IncomingStream<'_, L>) -> Self::Future {
         std::future::ready(Ok(self.clone()))
     }
+}
+
+/// Reads the request body for the journal, at most one byte past what the handlers accept (a
+/// longer body is refused by them all the same), and puts it back as bytes. A body that cannot
+/// be read (the client went away) ends the request as a dropped connection would.
+async fn read_body(req: Request) -> Result<(Request, Bytes), Response> {
+    let (parts, mut body) = req.into_parts();
+    let mut bytes = Vec::new();
+    while bytes.len() <= BODY_LIMIT {
+        match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+            None => break,
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    bytes.extend_from_slice(&data);
+                }
+            }
+            Some(Err(_)) => return Err(dropped_connection()),
+        }
+    }
+    let bytes = Bytes::from(bytes);
+    Ok((
+        Request::from_parts(parts, axum::body::Body::from(bytes.clone())),
+        bytes,
+    ))
 }
 
 /// Harbor's read-only middleware: with `read_only` set, every method but GET, HEAD and

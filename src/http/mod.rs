@@ -8,11 +8,12 @@ mod context;
 mod error;
 mod extract;
 mod front;
-mod gojson;
+pub mod gojson;
 pub mod media;
 pub mod pagination;
 pub mod response;
 
+pub use bodies::GoBody;
 pub use context::Context;
 pub use error::{ApiError, Result};
 pub use extract::{
@@ -20,5 +21,4 @@ pub use extract::{
     RobotId, UserId, go_bool, header_bool,
 };
 pub use front::{Front, X_REQUEST_ID, go_parse_query};
-pub use gojson::{GoBody, decode};
 pub use media::JSON;

@@ -58,6 +58,33 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
     )
 }
 
+/// The header in which the mock says why it answered a 500 (not one of Harbor's).
+pub const MOCK_ERROR: &str = "x-harbor-mock-error";
+
+/// Why a 500 was answered, as the journal keeps it (the header holds it escaped).
+#[derive(Clone, Debug)]
+pub struct Explanation(pub String);
+
+/// Puts `detail` in [`MOCK_ERROR`] (escaped to printable ASCII, at most 512 bytes) and, as it
+/// is, in the response's [`Explanation`] extension.
+pub fn explain(response: &mut Response, detail: &str) {
+    response
+        .extensions_mut()
+        .insert(Explanation(detail.to_string()));
+    let mut text: String = detail.escape_default().collect();
+    if text.len() > 512 {
+        let mut cut = 509;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push_str("...");
+    }
+    if let Ok(value) = HeaderValue::from_str(&text) {
+        response.headers_mut().insert(MOCK_ERROR, value);
+    }
+}
+
 fn with_content_type(mut response: Response, value: &'static str) -> Response {
     response
         .headers_mut()

@@ -44,7 +44,7 @@ pub fn router(settings: &Settings) -> Router<Instances> {
         .route("/journal", get(get_journal).delete(clear_journal))
         .route("/faults", get(list_faults).post(add_fault))
         .route("/faults/{id}", delete(remove_fault))
-        .route("/sessions", post(create_session))
+        .route("/sessions", post(create_session).get(list_sessions))
         .route("/sessions/{id}", delete(delete_session))
         .route_layer(from_fn_with_state(
             settings.control_token.clone(),
@@ -99,11 +99,9 @@ async fn health() -> Response {
     ok(StatusCode::OK, &json!({"status": "ok"}))
 }
 
-async fn reset(ctx: Context) -> Result<Response> {
-    ctx.instance
-        .reset()
-        .map_err(|e| ApiError::BadRequest(format!("fixtures: {e}")))?;
-    Ok(ok(StatusCode::OK, &ctx.store().counts()))
+async fn reset(ctx: Context) -> Response {
+    ctx.instance.reset();
+    ok(StatusCode::OK, &ctx.store().counts())
 }
 
 async fn get_state(ctx: Context) -> Response {
@@ -274,6 +272,10 @@ async fn create_session(
         &json!({"id": id, "base_path": base, "api": format!("{base}/api/v2.0")}),
     );
     Ok(response::with_location(created, &base))
+}
+
+async fn list_sessions(State(state): State<Instances>) -> Response {
+    ok(StatusCode::OK, &state.sessions.list())
 }
 
 async fn delete_session(

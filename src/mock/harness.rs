@@ -94,6 +94,12 @@ impl MockHarborBuilder {
         self
     }
 
+    /// Drop sessions idle longer than `ttl` (default: never).
+    pub fn session_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.settings.session_ttl = Some(ttl);
+        self
+    }
+
     /// Binds 127.0.0.1:0 and serves. Panics if the fixtures are invalid or no port is free.
     pub async fn start(self) -> MockHarbor {
         self.try_start()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::clock::Clock;
 use super::faults::Faults;
-use super::journal::Journal;
+use super::journal::{self, Journal};
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
 use crate::store::fixtures::{Fixtures, FixturesError, InvalidEntry, UserFixture};
 use crate::store::{Store, StoreOptions};
@@ -21,6 +21,10 @@ pub struct Settings {
     pub clock: Option<i64>,
     /// Requests each journal keeps.
     pub journal_size: usize,
+    /// Bytes each journal's entries may hold.
+    pub journal_bytes: usize,
+    /// Sessions idle longer than this are dropped; `None` keeps them until deleted.
+    pub session_ttl: Option<std::time::Duration>,
     /// Serve the control API under `/_mock`.
     pub control: bool,
     /// Require `Authorization: Bearer <token>` on the control API.
@@ -34,6 +38,8 @@ impl Default for Settings {
             seed: None,
             clock: None,
             journal_size: 1000,
+            journal_bytes: journal::DEFAULT_BUDGET,
+            session_ttl: None,
             control: true,
             control_token: None,
         }
@@ -83,19 +89,25 @@ impl Instance {
         Instance {
             store: Arc::new(store),
             clock,
-            journal: Journal::new(settings.journal_size),
+            journal: Journal::with_budget(settings.journal_size, settings.journal_bytes),
             faults: Faults::default(),
             initial_clock: settings.clock,
         }
     }
 
+    /// A new instance starting from `from`'s initial state (its tables shared, in O(1)),
+    /// with its own clock, journal, faults and generator of secrets (`seed`).
+    pub fn fork(from: &Instance, settings: &Settings, seed: Option<u64>) -> Instance {
+        let clock = Clock::starting_at(settings.clock);
+        Instance::around(from.store.fork_initial(seed), clock, settings)
+    }
+
     /// Back to the fixtures, with an empty journal, no faults and the clock as at start.
-    pub fn reset(&self) -> Result<(), InvalidEntry> {
+    pub fn reset(&self) {
         self.clock.restore(self.initial_clock);
-        self.store.reset(self.clock.now_millis())?;
+        self.store.reset();
         self.journal.clear();
         self.faults.clear();
-        Ok(())
     }
 }
 

@@ -51,7 +51,7 @@ impl Instances {
         };
         Instances {
             main: Arc::new(main),
-            sessions: Arc::new(Sessions::default()),
+            sessions: Arc::new(Sessions::new(settings.session_ttl)),
             settings: Arc::new(settings),
             ids: Arc::new(Mutex::new(ids)),
         }
@@ -77,14 +77,17 @@ impl Instances {
     /// Starts an isolated session holding `fixtures` (the main instance's initial fixtures
     /// when `None`); returns its id.
     pub fn create_session(&self, fixtures: Option<Fixtures>) -> Result<String, SessionError> {
-        let fixtures = fixtures.unwrap_or_else(|| self.main.store.initial());
         let (id, seed) = {
             let mut rng = self.ids.lock();
             let id = format!("{:016x}", rng.next_u64());
             let seed = self.settings.seed.map(|_| rng.next_u64());
             (id, seed)
         };
-        let instance = Instance::new(fixtures, &self.settings, seed)?;
+        let instance = match fixtures {
+            // Shares the main instance's fixtures: nothing is copied.
+            None => Instance::fork(&self.main, &self.settings, seed),
+            Some(fixtures) => Instance::new(fixtures, &self.settings, seed)?,
+        };
         self.sessions.insert(id.clone(), Arc::new(instance))?;
         Ok(id)
     }

@@ -3,8 +3,11 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
+use crate::mock::clock::parse_duration;
+use crate::mock::journal;
 
 /// A faithful stand-in for Harbor's robot-account API.
 #[derive(Debug, Clone, Parser)]
@@ -67,7 +70,9 @@ pub struct Config {
     /// Start the clock at this RFC 3339 time and hold it still unless moved.
     #[arg(long, env = "HARBOR_MOCK_CLOCK")]
     pub clock: Option<String>,
-    /// Load state from this file at start (if present) and write every change to it.
+    /// SQLite state store: loaded at start (created from the fixtures when missing; a JSON
+    /// state file of an earlier version is imported), every change committed to it before its
+    /// response.
     #[arg(long, env = "HARBOR_MOCK_STATE_FILE")]
     pub state_file: Option<PathBuf>,
     /// Require `Authorization: Bearer <token>` on the control API.
@@ -79,6 +84,22 @@ pub struct Config {
     /// Number of requests the journal keeps.
     #[arg(long, env = "HARBOR_MOCK_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
+    /// Drop sessions idle this long (`30m`, `2h`, `90s`; units ms, s, m, h, d); off by default.
+    #[arg(long, env = "HARBOR_MOCK_SESSION_TTL", value_parser = parse_ttl)]
+    pub session_ttl: Option<Duration>,
+    /// Bytes the journal's entries may hold (headers and bodies); the oldest go first.
+    #[arg(long, env = "HARBOR_MOCK_JOURNAL_BYTES", default_value_t = journal::DEFAULT_BUDGET)]
+    pub journal_bytes: usize,
+}
+
+/// A session TTL: a positive [`parse_duration`].
+fn parse_ttl(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms.unsigned_abs())),
+        _ => Err(format!(
+            "{text:?} is not a positive duration like 30m, 2h or 90s"
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -58,12 +58,14 @@ pub fn settings(config: &Config) -> Result<Settings, StartError> {
         seed: config.seed,
         clock,
         journal_size: config.journal_size,
+        journal_bytes: config.journal_bytes,
+        session_ttl: config.session_ttl,
         control: !config.no_control,
         control_token: config.control_token.clone(),
     })
 }
 
-/// Builds the state from the configuration (fixtures, state file, clock, seed, prefix).
+/// Builds the state from the configuration (fixtures, state store, clock, seed, prefix).
 pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
     let (path, text) = match &config.fixtures {
         Some(file) => (file.display().to_string(), fixtures::read(file)?),

@@ -54,5 +54,7 @@ pub(crate) use like::Like;
 pub use parser::{Clause, Filter, MAX_Q_LEN, Pattern, Value, parse_q};
 #[cfg(test)]
 pub(crate) use select::scan;
-pub use select::{FULL_SORT_MAX, PARALLEL_SCAN, Paging, Selection, select, select_where};
+pub use select::{
+    FULL_SORT_MAX, PARALLEL_SCAN, Paging, RowSource, Selection, select, select_where,
+};
 pub use sort::{SortKey, compare, parse_sort};

@@ -46,6 +46,36 @@ impl Paging {
     }
 }
 
+/// Rows by id, whatever holds them: a plain map (benchmarks, property tests) or the store's
+/// layered tables.
+pub trait RowSource<R>: Sync {
+    /// The rows whose id is in `range`, in id order.
+    fn rows_in<'s>(&'s self, range: (Bound<i64>, Bound<i64>)) -> impl Iterator<Item = &'s R>
+    where
+        R: 's;
+    /// The lowest and the highest id.
+    fn id_span(&self) -> Option<(i64, i64)>;
+    /// The number of rows.
+    fn row_count(&self) -> usize;
+}
+
+impl<R: Sync> RowSource<R> for BTreeMap<i64, R> {
+    fn rows_in<'s>(&'s self, range: (Bound<i64>, Bound<i64>)) -> impl Iterator<Item = &'s R>
+    where
+        R: 's,
+    {
+        self.range(range).map(|(_, row)| row)
+    }
+
+    fn id_span(&self) -> Option<(i64, i64)> {
+        Some((*self.keys().next()?, *self.keys().next_back()?))
+    }
+
+    fn row_count(&self) -> usize {
+        self.len()
+    }
+}
+
 /// Tables with at least this many rows are scanned on two threads.
 pub const PARALLEL_SCAN: usize = 100_000;
 
@@ -85,7 +115,7 @@ impl<'a, R> Selection<'a, R> {
 /// the first `offset + page_size` are picked with `select_nth_unstable_by` and only they are
 /// sorted.
 pub fn select<'a, R: Row>(
-    rows: &'a BTreeMap<i64, R>,
+    rows: &'a impl RowSource<R>,
     filter: &CompiledFilter<R::Column>,
     sort: &[SortKey<R::Column>],
     paging: Paging,
@@ -96,13 +126,13 @@ pub fn select<'a, R: Row>(
 /// [`select`] with a further condition on each row, for the filters a handler adds to `q`
 /// (Harbor's `FilterBy…` methods: a project's visibility, its `public` metadata, its owner).
 pub fn select_where<'a, R: Row>(
-    rows: &'a BTreeMap<i64, R>,
+    rows: &'a impl RowSource<R>,
     filter: &CompiledFilter<R::Column>,
     also: impl Fn(&R) -> bool + Sync,
     sort: &[SortKey<R::Column>],
     paging: Paging,
 ) -> Selection<'a, R> {
-    let mut hits = scan(rows, filter, &also, rows.len() >= PARALLEL_SCAN);
+    let mut hits = scan(rows, filter, &also, rows.row_count() >= PARALLEL_SCAN);
     let total = hits.len();
     let order = |a: &&R, b: &&R| compare(sort, *a, *b);
     let window = paging.window(total);
@@ -140,18 +170,17 @@ pub fn select_where<'a, R: Row>(
 /// The rows `filter` matches, in id order; with `parallel`, the two halves of the id range are
 /// scanned on two threads.
 pub(crate) fn scan<'a, R: Row>(
-    rows: &'a BTreeMap<i64, R>,
+    rows: &'a impl RowSource<R>,
     filter: &CompiledFilter<R::Column>,
     also: &(impl Fn(&R) -> bool + Sync),
     parallel: bool,
 ) -> Vec<&'a R> {
     let part = |from: Bound<i64>, to: Bound<i64>| -> Vec<&'a R> {
-        rows.range((from, to))
-            .map(|(_, r)| r)
+        rows.rows_in((from, to))
             .filter(|r| filter.matches(*r) && also(r))
             .collect()
     };
-    let (Some(first), Some(last)) = (rows.keys().next(), rows.keys().next_back()) else {
+    let Some((first, last)) = rows.id_span() else {
         return Vec::new();
     };
     if !parallel || first == last {

@@ -184,26 +184,22 @@ impl Tables {
                 message,
             })?;
         for (i, user) in rows.users.into_iter().enumerate() {
-            if tables
-                .user_names
-                .insert(user.username.clone(), user.id)
-                .is_some()
-            {
+            if tables.user_names.contains_key(&user.username) {
                 return Err(duplicate("users", i, &user.username));
             }
+            tables.user_names.insert(user.username.clone(), user.id);
             if !user.email.is_empty() {
                 tables.user_emails.insert(user.email.clone(), user.id);
             }
             tables.users.insert(user.id, user);
         }
         for (i, project) in rows.projects.into_iter().enumerate() {
-            if tables
-                .project_names
-                .insert(project.name.clone(), project.id)
-                .is_some()
-            {
+            if tables.project_names.contains_key(&project.name) {
                 return Err(duplicate("projects", i, &project.name));
             }
+            tables
+                .project_names
+                .insert(project.name.clone(), project.id);
             tables.projects.insert(project.id, project);
         }
         for member in rows.members {
@@ -214,17 +210,15 @@ impl Tables {
         }
         tables.robot_names.reserve(rows.robots.len());
         for (i, robot) in rows.robots.iter().enumerate() {
-            if tables
-                .robot_names
-                .insert(robot.name.clone(), robot.id)
-                .is_some()
-            {
+            if tables.robot_names.contains_key(robot.name.as_str()) {
                 return Err(duplicate("robots", i, &robot.name));
             }
+            tables.robot_names.insert(robot.name.clone(), robot.id);
         }
         // Built in one go from the rows in id order: inserting them one by one would leave
         // every B-tree node about half full.
         tables.robots = rows.robots.into_iter().map(|r| (r.id, r)).collect();
+        tables.freeze();
         Ok(tables)
     }
 }

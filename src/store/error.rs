@@ -1,5 +1,7 @@
 //! What can go wrong in a store operation.
 
+use super::postgres::DbRefusal;
+
 /// Failures of store operations; the HTTP edge maps each to Harbor's status and message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -50,4 +52,7 @@ pub enum StoreError {
     /// 400: control-API misuse (duplicate user, unknown role, …).
     #[error("{0}")]
     Invalid(String),
+    /// 500: a value Harbor's database refuses (see `super::postgres`).
+    #[error(transparent)]
+    Database(#[from] DbRefusal),
 }

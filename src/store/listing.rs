@@ -386,7 +386,7 @@ mod tests {
         check("name=~ci", "-name");
         store.delete_robot(id).unwrap();
         check("name=~ci", "-name");
-        store.reset(NOW_MS).unwrap();
+        store.reset();
         check("name=~ci", "-name");
     }
 }

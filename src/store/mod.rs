@@ -22,6 +22,7 @@
 //! - `listing`: the lists (robots, with a cache; projects; members; the user search), all over
 //!   `query::select`;
 //! - `views`: stored records as the wire shows them;
+//! - `postgres`: what Harbor's database columns accept (values it refuses are Harbor's 500s);
 //! - `fixtures` and `snapshot`: the fixtures format, and the tables built from it and dumped
 //!   into it;
 //! - `changes`: what a write changed, as rows, for a state store; `durability`: a write
@@ -30,7 +31,9 @@
 pub mod changes;
 pub mod durability;
 mod error;
+mod layered;
 mod listing;
+pub mod postgres;
 mod projects;
 mod records;
 mod robots;
@@ -66,7 +69,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::harbor::DEFAULT_ROBOT_PREFIX;
 use crate::harbor::access::Directory;
 use crate::harbor::auth::Caller;
-use crate::harbor::configurations::Configurations;
+use crate::harbor::configurations::{ConfigValue, Configurations};
 use crate::harbor::projects::ProjectRef;
 use crate::harbor::rbac::{Permission, Policy, Role};
 use crate::harbor::secret;
@@ -75,7 +78,6 @@ use crate::wire::{self, RobotCreated};
 use fixtures::{Fixtures, FixturesError, InvalidEntry, MemberFixture, ProjectFixture, UserFixture};
 use listing::{ListCache, ListQuery};
 use robots::NewSecret;
-use snapshot::Initial;
 use tables::Tables;
 
 /// Sizes of the state, for the start-up line and the control API.
@@ -121,9 +123,11 @@ impl Default for StoreOptions {
 /// The state of one instance.
 pub struct Store {
     tables: RwLock<Tables>,
-    /// What [`Store::reset`] returns to: the fixtures, and the robot name prefix the store
-    /// was started with.
-    initial: (Initial, String),
+    /// What [`Store::reset`] returns to and sessions start from: the state built from the
+    /// fixtures, frozen, its tables shared with every fork of it.
+    initial: Tables,
+    /// The robot name prefix the store was started with, for states loaded later.
+    prefix: String,
     rng: Mutex<StdRng>,
     /// The state store every change goes to, if any.
     sink: RwLock<Option<Arc<dyn ChangeSink>>>,
@@ -149,13 +153,8 @@ impl Store {
     ) -> Result<Store, InvalidEntry> {
         let mut rng = options.rng();
         let prefix = &options.robot_prefix;
-        let tables = Tables::from_fixtures(fixtures.clone(), prefix, &mut rng, now_ms)?;
-        Ok(Store::around(
-            tables,
-            Initial::Parsed(fixtures),
-            rng,
-            options,
-        ))
+        let tables = Tables::from_fixtures(fixtures, prefix, &mut rng, now_ms)?;
+        Ok(Store::around(tables, rng, options))
     }
 
     /// Builds a store from `text`, the content of the fixtures file `path`, streamed: each
@@ -171,14 +170,15 @@ impl Store {
         let mut rng = options.rng();
         let prefix = &options.robot_prefix;
         let (tables, users) = Tables::from_source(&text, path, prefix, &mut rng, now_ms)?;
-        let store = Store::around(tables, Initial::Source(text), rng, options);
+        let store = Store::around(tables, rng, options);
         Ok((store, users))
     }
 
-    fn around(tables: Tables, initial: Initial, rng: StdRng, options: StoreOptions) -> Store {
+    fn around(tables: Tables, rng: StdRng, options: StoreOptions) -> Store {
         Store {
+            initial: tables.fork(),
             tables: RwLock::new(tables),
-            initial: (initial, options.robot_prefix),
+            prefix: options.robot_prefix,
             rng: Mutex::new(rng),
             sink: RwLock::new(None),
             generation: AtomicU64::new(0),
@@ -366,11 +366,15 @@ impl Store {
     }
 
     /// The id an access check uses for `project` (`RequireProjectAccess` resolves a name
-    /// first): 0 for a project that does not exist; 400 for a name with a space.
+    /// first, an id never): 0 for a project that does not exist; 400 for a name with a space,
+    /// 500 for a name the database refuses.
     pub fn project_access_id(&self, project: &ProjectRef) -> Result<i64, StoreError> {
-        match self.tables.read().project_ref(project) {
-            Err(StoreError::InvalidProjectName(name)) => Err(StoreError::InvalidProjectName(name)),
-            found => Ok(found.unwrap_or(0)),
+        match project {
+            ProjectRef::Id(id) => Ok(*id),
+            ProjectRef::Name(_) => match self.tables.read().project_ref(project) {
+                Err(StoreError::ProjectNotFound(_)) => Ok(0),
+                found => found,
+            },
         }
     }
 
@@ -427,8 +431,17 @@ impl Store {
     /// The `ProjectMemberEntity` body of member `member_id` of project `project_id`; `None`
     /// when it is none of its members (or its role is unknown). A negative id disables the id
     /// filter: the project's first member by name.
-    pub fn member_json(&self, project_id: i64, member_id: i64) -> Option<Vec<u8>> {
-        listing::member_json(&self.tables.read(), project_id, member_id)
+    pub fn member_json(
+        &self,
+        project_id: i64,
+        member_id: i64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        postgres::int4("project_member.id", member_id)?;
+        Ok(listing::member_json(
+            &self.tables.read(),
+            project_id,
+            member_id,
+        ))
     }
 
     /// Whether user `user_id` is a member of project `project_id`, whatever the role.
@@ -450,17 +463,24 @@ impl Store {
     }
 
     /// Harbor's blind role update: any role id is stored, an unknown member is no error.
-    pub fn set_member_role(&self, project_id: i64, member_id: i64, role_id: i64) {
-        let changed: Result<(), StoreError> = self.write(|tables| {
+    pub fn set_member_role(
+        &self,
+        project_id: i64,
+        member_id: i64,
+        role_id: i64,
+    ) -> Result<(), StoreError> {
+        postgres::int4("project_member.id", member_id)?;
+        postgres::int4("project_member.role", role_id)?;
+        self.write(|tables| {
             tables.set_member_role(project_id, member_id, role_id);
             Ok(())
-        });
-        let _ = changed;
+        })
     }
 
     /// Harbor's blind member removal: an unknown member is no error.
-    pub fn remove_member(&self, project_id: i64, member_id: i64) {
-        let changed: Result<(), StoreError> = self.write(|tables| {
+    pub fn remove_member(&self, project_id: i64, member_id: i64) -> Result<(), StoreError> {
+        postgres::int4("project_member.id", member_id)?;
+        self.write(|tables| {
             if tables
                 .members
                 .get(&member_id)
@@ -469,8 +489,7 @@ impl Store {
                 tables.remove_member(member_id);
             }
             Ok(())
-        });
-        let _ = changed;
+        })
     }
 
     /// Adds a project at run time (the control API): private unless said otherwise.
@@ -510,8 +529,9 @@ impl Store {
     }
 
     /// Changes the configuration with `f`, which is told whether users besides `admin`
-    /// exist; on error nothing changes.
-    pub fn update_configurations<E>(
+    /// exist; on error nothing changes. A changed string holding NUL is refused as the
+    /// `properties.v` column refuses it.
+    pub fn update_configurations<E: From<StoreError>>(
         &self,
         f: impl FnOnce(&mut Configurations, bool) -> Result<(), E>,
     ) -> Result<(), E> {
@@ -519,6 +539,11 @@ impl Store {
             let users = tables.has_users_besides_admin();
             let mut next = tables.configurations.clone();
             f(&mut next, users)?;
+            for (_, value) in next.changed_from(&tables.configurations) {
+                if let ConfigValue::Str(text) = value {
+                    postgres::text("properties.v", text).map_err(StoreError::from)?;
+                }
+            }
             tables.configurations = next;
             tables.touched.configurations();
             Ok(())
@@ -616,7 +641,7 @@ impl Store {
     /// Replaces the whole state; robots without times are created at `now_ms`. On error
     /// nothing changes.
     pub fn load(&self, fixtures: Fixtures, now_ms: i64) -> Result<(), InvalidEntry> {
-        let prefix = &self.initial.1;
+        let prefix = &self.prefix;
         let fresh = self.with_rng(|rng| Tables::from_fixtures(fixtures, prefix, rng, now_ms))?;
         self.replace(fresh);
         Ok(())
@@ -625,25 +650,33 @@ impl Store {
     /// Replaces the whole state with the fixtures file `path` holds `text`; on error nothing
     /// changes. Like [`Store::from_source`], robots are parsed one at a time.
     pub fn load_source(&self, text: &str, path: &str, now_ms: i64) -> Result<(), FixturesError> {
-        let prefix = &self.initial.1;
+        let prefix = &self.prefix;
         let (fresh, _) =
             self.with_rng(|rng| Tables::from_source(text, path, prefix, rng, now_ms))?;
         self.replace(fresh);
         Ok(())
     }
 
-    /// Back to the fixtures the store was built with, robots without times created at
-    /// `now_ms`.
-    pub fn reset(&self, now_ms: i64) -> Result<(), InvalidEntry> {
-        let (initial, prefix) = &self.initial;
-        let fresh = self.with_rng(|rng| initial.build(prefix, rng, now_ms))?;
-        self.replace(fresh);
-        Ok(())
+    /// Back to the state the store was built with, in O(1): its tables are shared, not
+    /// rebuilt, so fixture robots keep their times and secrets.
+    pub fn reset(&self) {
+        self.replace(self.initial.fork());
+    }
+
+    /// A new store starting from this one's initial state, sharing its tables (O(1)), with
+    /// its own generator of secrets (`seed`, else drawn from the OS) and no change hook.
+    pub fn fork_initial(&self, seed: Option<u64>) -> Store {
+        let options = StoreOptions {
+            robot_prefix: self.prefix.clone(),
+            seed,
+        };
+        let rng = options.rng();
+        Store::around(self.initial.fork(), rng, options)
     }
 
     /// Replaces the state with the rows a state store holds; on error nothing changes.
     pub fn restore(&self, rows: Rows) -> Result<(), InvalidEntry> {
-        let fresh = Tables::from_rows(rows, &self.initial.1)?;
+        let fresh = Tables::from_rows(rows, &self.prefix)?;
         self.replace(fresh);
         Ok(())
     }
@@ -661,11 +694,6 @@ impl Store {
             self.write_then(|tables| Ok(std::mem::replace(tables, fresh)), whole);
         let Ok(old) = replaced;
         drop(old);
-    }
-
-    /// The fixtures [`Store::reset`] returns to.
-    pub fn initial(&self) -> Fixtures {
-        self.initial.0.fixtures()
     }
 
     /// How many users, projects, memberships and robots the state holds (as a dump would

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::error::StoreError;
+use super::postgres;
 use super::records::{CveAllowlist, MemberRecord, ProjectRecord};
 use super::tables::{Sequences, Tables};
 use crate::harbor::projects::ProjectRef;
@@ -39,6 +40,21 @@ pub struct ProjectUpdate {
     pub cve_allowlist: Option<(Vec<String>, Option<i64>)>,
 }
 
+/// Metadata values as `project_metadata.value` (`varchar(255)`) stores them; Harbor checks
+/// none but `public` (and only on create) before the insert.
+fn stored_metadata(
+    metadata: BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    metadata
+        .into_iter()
+        .map(|(key, value)| {
+            let value =
+                postgres::varchar("project_metadata.value", postgres::METADATA_VALUE, &value)?;
+            Ok((key, value))
+        })
+        .collect()
+}
+
 impl Tables {
     /// The id of the project named `name`: 400 for a name with a space (Harbor checks that
     /// before looking), 404 when there is none.
@@ -46,6 +62,7 @@ impl Tables {
         if name.contains(' ') {
             return Err(StoreError::InvalidProjectName(name.to_string()));
         }
+        postgres::text("project.name", name)?;
         self.project_names
             .get(name)
             .copied()
@@ -60,8 +77,10 @@ impl Tables {
         }
     }
 
-    /// The project `id`: 404 `project <id> not found`.
+    /// The project `id`: 404 `project <id> not found`; an id beyond `int4` is the 500 of the
+    /// driver that cannot send it.
     pub(super) fn project(&self, id: i64) -> Result<&ProjectRecord, StoreError> {
+        postgres::int4("project.project_id", id)?;
         self.projects
             .get(&id)
             .ok_or_else(|| StoreError::ProjectNotFound(id.to_string()))
@@ -88,6 +107,7 @@ impl Tables {
             }
             None => Sequences::take(&mut self.next.project),
         };
+        let metadata = stored_metadata(new.metadata)?;
         let allowlist = Sequences::take(&mut self.next.allowlist);
         self.project_names.insert(new.name.clone(), id);
         self.projects.insert(
@@ -98,7 +118,7 @@ impl Tables {
                 owner_id: new.owner_id,
                 creation_time: new.creation_time,
                 update_time: new.update_time,
-                metadata: new.metadata,
+                metadata,
                 registry_id: 0,
                 cve_allowlist: CveAllowlist {
                     id: allowlist,
@@ -121,11 +141,12 @@ impl Tables {
         id: i64,
         update: ProjectUpdate,
     ) -> Result<(), StoreError> {
+        let metadata = stored_metadata(update.metadata)?;
         let project = self
             .projects
             .get_mut(&id)
             .ok_or_else(|| StoreError::ProjectNotFound(id.to_string()))?;
-        project.metadata.extend(update.metadata);
+        project.metadata.extend(metadata);
         if let Some((items, expires_at)) = update.cve_allowlist {
             project.cve_allowlist.items = items;
             project.cve_allowlist.expires_at = expires_at;
@@ -142,7 +163,7 @@ impl Tables {
             .projects
             .remove(&id)
             .ok_or_else(|| StoreError::ProjectNotFound(id.to_string()))?;
-        self.project_names.remove(&project.name);
+        self.project_names.remove(project.name.clone());
         self.touched.project(id);
         let robots: Vec<i64> = self
             .robots
@@ -224,7 +245,7 @@ impl Tables {
     /// Removes member `member_id`, if there is one.
     pub(super) fn remove_member(&mut self, member_id: i64) {
         if let Some(member) = self.members.remove(&member_id) {
-            self.member_ids.remove(&(member.project_id, member.user_id));
+            self.member_ids.remove((member.project_id, member.user_id));
             self.touched.member(member_id);
         }
     }

@@ -4,6 +4,7 @@
 use compact_str::CompactString;
 
 use super::error::StoreError;
+use super::postgres;
 use super::records::{ProjectRecord, RobotRecord};
 use super::tables::{Sequences, Tables};
 use super::views::wire_name;
@@ -76,11 +77,18 @@ impl Tables {
                 name: stored_name,
             });
         }
+        // No length check before the insert in Harbor: the columns decide.
+        let stored_name = postgres::varchar("robot.name", postgres::ROBOT_NAME, &stored_name)?;
+        let description = postgres::varchar(
+            "robot.description",
+            postgres::ROBOT_DESCRIPTION,
+            &new.description,
+        )?;
         let policies = self.resolve_policies(new.permissions)?;
         let record = RobotRecord {
             id,
             name: stored_name.into(),
-            description: new.description.into(),
+            description: description.into(),
             secret_hash: Some(secret::hash_secret(&secret.salt, &secret.plain)),
             salt: secret.salt.into(),
             duration: new.duration,
@@ -113,6 +121,11 @@ impl Tables {
         update: RobotUpdate,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        let description = postgres::varchar(
+            "robot.description",
+            postgres::ROBOT_DESCRIPTION,
+            &update.description,
+        )?;
         let policies = self.resolve_policies(update.permissions)?;
         let robot = self
             .robots
@@ -122,7 +135,7 @@ impl Tables {
             robot.duration = update.duration;
             robot.expires_at = expiry(robot.creation_time, update.duration);
         }
-        robot.description = update.description.into();
+        robot.description = description.into();
         robot.disabled = update.disabled;
         robot.policies = policies;
         robot.update_time = now_ms;
@@ -153,7 +166,7 @@ impl Tables {
             .robots
             .remove(&id)
             .ok_or(StoreError::RobotNotFound(id))?;
-        self.robot_names.remove(robot.name.as_str());
+        self.robot_names.remove(robot.name);
         self.touched.robot(id);
         Ok(())
     }
@@ -203,7 +216,16 @@ impl Tables {
                     &mut policies.last_mut().expect("just pushed").access
                 }
             };
-            for access in permission.access {
+            for mut access in permission.access {
+                // Stored as the column keeps it; equal rows are one (Harbor upserts them).
+                let effect = postgres::varchar(
+                    "permission_policy.effect",
+                    postgres::POLICY_EFFECT,
+                    &access.effect,
+                )?;
+                if effect.len() != access.effect.len() {
+                    access.effect = effect.into();
+                }
                 if !group.contains(&access) {
                     group.push(access);
                 }

@@ -5,7 +5,6 @@
 use compact_str::CompactString;
 use rand::rngs::StdRng;
 use rustc_hash::FxHashSet;
-use std::sync::Arc;
 
 use std::collections::BTreeMap;
 
@@ -26,14 +25,6 @@ use crate::harbor::secret;
 /// States with at least this many robots hand the memory freed while loading back to the
 /// kernel (see [`release_later`]).
 pub const LARGE_FIXTURES: usize = 10_000;
-
-/// What [`Store::reset`] returns to: the fixtures as given, or the JSON text they were parsed
-/// from, which for a large file takes a third of the memory of the parsed form and is only
-/// read again on a reset or a new session.
-pub(super) enum Initial {
-    Parsed(Fixtures),
-    Source(Arc<String>),
-}
 
 /// Drops `garbage`, then [`release_freed_memory`], on another thread: after loading a large
 /// state both take a while.
@@ -59,41 +50,6 @@ fn release_freed_memory() {
         // and touches no live allocation.
         unsafe {
             malloc_trim(0);
-        }
-    }
-}
-
-impl Initial {
-    /// The fixtures themselves.
-    pub(super) fn fixtures(&self) -> Fixtures {
-        match self {
-            Initial::Parsed(fixtures) => fixtures.clone(),
-            Initial::Source(text) => {
-                serde_json::from_str(text).expect("the text the initial fixtures came from")
-            }
-        }
-    }
-
-    /// Builds the tables again from the fixtures, robots without times created at `now_ms`,
-    /// robot names under `prefix` unless the fixtures configure another.
-    pub(super) fn build(
-        &self,
-        prefix: &str,
-        rng: &mut StdRng,
-        now_ms: i64,
-    ) -> Result<Tables, InvalidEntry> {
-        match self {
-            Initial::Parsed(fixtures) => {
-                Tables::from_fixtures(fixtures.clone(), prefix, rng, now_ms)
-            }
-            // The text was valid when the store was built from it; it has not changed.
-            Initial::Source(text) => Tables::from_source(text, "fixtures", prefix, rng, now_ms)
-                .map(|(tables, _)| tables)
-                .map_err(|e| InvalidEntry {
-                    section: "fixtures",
-                    index: 0,
-                    message: e.to_string(),
-                }),
         }
     }
 }
@@ -517,7 +473,9 @@ impl<'r> Builder<'r> {
                 *next = given;
             }
         }
-        Ok(self.tables)
+        let mut tables = self.tables;
+        tables.freeze();
+        Ok(tables)
     }
 }
 

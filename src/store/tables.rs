@@ -2,30 +2,32 @@
 //! Each other file of the store adds the operations on them it owns (`impl Tables`).
 
 use compact_str::CompactString;
-use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxBuildHasher;
+use std::hash::RandomState;
 
 use super::changes::Touched;
+use super::layered::{Index, Table};
 use super::records::{MemberRecord, ProjectRecord, RobotRecord, UserRecord};
 use crate::harbor::configurations::Configurations;
 
-/// The tables, as Harbor's database holds them, plus the indexes lookups need.
+/// The tables, as Harbor's database holds them, plus the indexes lookups need. Each table and
+/// index shares a frozen base (`super::layered`): [`Tables::fork`] is O(1) whatever they hold.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Tables {
-    pub(super) robots: BTreeMap<i64, RobotRecord>,
+    pub(super) robots: Table<RobotRecord>,
     /// Stored name → id. Fx hashing: several times faster than SipHash on short names
     /// (collision attacks are no concern for a test double).
-    pub(super) robot_names: FxHashMap<CompactString, i64>,
-    pub(super) projects: BTreeMap<i64, ProjectRecord>,
-    pub(super) project_names: HashMap<String, i64>,
-    pub(super) users: BTreeMap<i64, UserRecord>,
-    pub(super) user_names: HashMap<String, i64>,
+    pub(super) robot_names: Index<CompactString, i64, FxBuildHasher>,
+    pub(super) projects: Table<ProjectRecord>,
+    pub(super) project_names: Index<String, i64, RandomState>,
+    pub(super) users: Table<UserRecord>,
+    pub(super) user_names: Index<String, i64, RandomState>,
     /// Non-empty emails → user id.
-    pub(super) user_emails: HashMap<String, i64>,
+    pub(super) user_emails: Index<String, i64, RandomState>,
     /// By member id.
-    pub(super) members: BTreeMap<i64, MemberRecord>,
+    pub(super) members: Table<MemberRecord>,
     /// `(project_id, user_id)` → member id.
-    pub(super) member_ids: HashMap<(i64, i64), i64>,
+    pub(super) member_ids: Index<(i64, i64), i64, RandomState>,
     /// The `properties` table: the system configuration.
     pub(super) configurations: Configurations,
     /// The next id of each sequence; Harbor never hands an id out twice.
@@ -47,6 +49,41 @@ pub struct Sequences {
     pub member: i64,
     /// `cve_allowlist_id_seq`.
     pub allowlist: i64,
+}
+
+impl Tables {
+    /// The same state, sharing every table's base and none of their changes: O(1) once the
+    /// state is [frozen](Tables::freeze).
+    pub(super) fn fork(&self) -> Tables {
+        Tables {
+            robots: self.robots.fork(),
+            robot_names: self.robot_names.fork(),
+            projects: self.projects.fork(),
+            project_names: self.project_names.fork(),
+            users: self.users.fork(),
+            user_names: self.user_names.fork(),
+            user_emails: self.user_emails.fork(),
+            members: self.members.fork(),
+            member_ids: self.member_ids.fork(),
+            configurations: self.configurations.clone(),
+            next: self.next,
+            touched: Touched::default(),
+        }
+    }
+
+    /// Makes everything written so far the shared base, so that forks of this state cost
+    /// nothing (done once a state is built from fixtures).
+    pub(super) fn freeze(&mut self) {
+        self.robots.freeze();
+        self.robot_names.freeze();
+        self.projects.freeze();
+        self.project_names.freeze();
+        self.users.freeze();
+        self.user_names.freeze();
+        self.user_emails.freeze();
+        self.members.freeze();
+        self.member_ids.freeze();
+    }
 }
 
 impl Default for Sequences {

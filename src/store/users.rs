@@ -1,6 +1,7 @@
 //! Users: login, lookups, creation and deletion (`harbor_user`).
 
 use super::error::StoreError;
+use super::postgres;
 use super::records::UserRecord;
 use super::tables::{Sequences, Tables};
 use crate::datetime::MS_PER_SEC;
@@ -123,6 +124,7 @@ impl Tables {
 
     /// The user `id`: 404 `user <id> not found` when there is none.
     pub(super) fn user(&self, id: i64) -> Result<&UserRecord, StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         self.users.get(&id).ok_or(StoreError::UserNotFound(id))
     }
 
@@ -146,6 +148,15 @@ impl Tables {
                 username: new.username,
                 email: new.email,
             });
+        }
+        // Lengths were checked in bytes by Harbor's handler; the columns still refuse NUL.
+        for (column, value) in [
+            ("harbor_user.username", &new.username),
+            ("harbor_user.email", &new.email),
+            ("harbor_user.realname", &new.realname),
+            ("harbor_user.comment", &new.comment),
+        ] {
+            postgres::text(column, value)?;
         }
         let id = match new.id {
             Some(id) if id <= 0 || self.users.contains_key(&id) => {
@@ -187,9 +198,10 @@ impl Tables {
     /// Deletes user `id` and their memberships; the projects they own stay (without an
     /// owner name). The id is never handed out again.
     pub(super) fn delete_user(&mut self, id: i64) -> Result<(), StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         let user = self.users.remove(&id).ok_or(StoreError::UserNotFound(id))?;
-        self.user_names.remove(&user.username);
-        self.user_emails.remove(&user.email);
+        self.user_names.remove(user.username.clone());
+        self.user_emails.remove(user.email.clone());
         self.touched.user(id);
         let memberships: Vec<i64> = self
             .members
@@ -211,27 +223,41 @@ impl Tables {
         profile: UserProfileReq,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
         let user = self.users.get(&id).ok_or(StoreError::UserRowNotFound(id))?;
-        if let Some(other) = self.user_emails.get(&profile.email)
+        // `UserProfile` has no `maxLength`: the column decides.
+        let email = postgres::varchar("harbor_user.email", postgres::USER_EMAIL, &profile.email)?;
+        postgres::text("harbor_user.realname", &profile.realname)?;
+        postgres::text("harbor_user.comment", &profile.comment)?;
+        if let Some(other) = self.user_emails.get(&email)
             && *other != id
         {
             return Err(StoreError::UniqueViolation("harbor_user_email_key"));
         }
         let old_email = user.email.clone();
-        self.user_emails.remove(&old_email);
-        if !profile.email.is_empty() {
-            self.user_emails.insert(profile.email.clone(), id);
+        self.user_emails.remove(old_email);
+        if !email.is_empty() {
+            self.user_emails.insert(email.clone(), id);
         }
         let user = self
             .users
             .get_mut(&id)
             .ok_or(StoreError::UserNotFound(id))?;
-        user.email = profile.email;
+        user.email = email;
         user.realname = profile.realname;
         user.comment = profile.comment;
         user.update_time = now_ms;
         self.touched.user(id);
         Ok(())
+    }
+
+    /// User `id`'s row, for an update: Harbor's `dao.Update` finds no row for a missing id
+    /// (404 `user with id <id> not found`) and the driver cannot send one beyond `int4`.
+    fn user_row(&mut self, id: i64) -> Result<&mut UserRecord, StoreError> {
+        postgres::int4("harbor_user.user_id", id)?;
+        self.users
+            .get_mut(&id)
+            .ok_or(StoreError::UserRowNotFound(id))
     }
 
     /// Replaces a user's password and salt at `now_ms`.
@@ -242,10 +268,7 @@ impl Tables {
         salt: String,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let user = self
-            .users
-            .get_mut(&id)
-            .ok_or(StoreError::UserRowNotFound(id))?;
+        let user = self.user_row(id)?;
         user.password_hash = secret::hash_secret(&salt, password);
         user.salt = salt;
         user.update_time = now_ms;
@@ -260,10 +283,7 @@ impl Tables {
         sysadmin: bool,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let user = self
-            .users
-            .get_mut(&id)
-            .ok_or(StoreError::UserRowNotFound(id))?;
+        let user = self.user_row(id)?;
         user.sysadmin = sysadmin;
         user.update_time = now_ms;
         self.touched.user(id);

@@ -671,3 +671,117 @@ async fn control_projects_carry_what_harbor_projects_hold() {
         json!({"auto_scan": "true", "public": "true"})
     );
 }
+
+#[tokio::test]
+async fn journal_shows_bodies_redacted_request_id_sources_and_answers() {
+    let app = TestApp::new();
+    app.send_with(
+        Method::POST,
+        "/api/v2.0/users",
+        Some(ADMIN),
+        Some(
+            json!({"username": "zoe", "email": "zoe@example.com", "realname": "Zoe",
+                    "password": "Zoe-Pass-12345", "nested": [{"Secret": {"deep": "x"}}]}),
+        ),
+        &[("x-request-id", "client-id-1")],
+    )
+    .await;
+    app.send(
+        Method::PUT,
+        "/api/v2.0/users/5/password",
+        Some(ADMIN),
+        Some(json!({"old_password": "", "new_password": "Zoe-New-54321"})),
+    )
+    .await;
+    let refused = app.get("/api/v2.0/robots?q=id%3Dabc", ADMIN).await;
+    assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let journal = control(&app, Method::GET, "/_mock/journal", None).await;
+    for needle in ["Zoe-Pass-12345", "Zoe-New-54321", "\"deep\""] {
+        assert!(!journal.text.contains(needle), "journal leaks {needle}");
+    }
+    let entries = journal.json();
+    let create = &entries[0];
+    assert_eq!(create["request_id"], "client-id-1");
+    assert_eq!(create["request_id_source"], "client");
+    assert_eq!(
+        create["body"],
+        "{\"username\":\"zoe\",\"email\":\"zoe@example.com\",\"realname\":\"Zoe\",\"password\":\"<redacted>\",\"nested\":[{\"Secret\":\"<redacted>\"}]}"
+    );
+    assert_eq!(create["status"], 201);
+    assert_eq!(create["response_size"], 0);
+    assert!(create.get("error").is_none());
+    assert!(create["body_size"].as_u64().unwrap() > 100);
+    let password = &entries[1];
+    assert_eq!(password["request_id_source"], "generated");
+    assert_eq!(
+        password["body"],
+        "{\"old_password\":\"<redacted>\",\"new_password\":\"<redacted>\"}"
+    );
+    let list = &entries[2];
+    assert_eq!(list["status"], 500);
+    assert_eq!(
+        list["response_size"],
+        "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal server error\"}]}\n".len()
+    );
+    assert_eq!(list["error"], "invalid value for id: \"abc\"");
+    assert_eq!(
+        refused.header("x-harbor-mock-error"),
+        Some("invalid value for id: \\\"abc\\\"")
+    );
+    assert!(list.get("body").is_none(), "no body, no key");
+}
+
+#[tokio::test]
+async fn sessions_share_the_fixtures_and_are_listed() {
+    let app = TestApp::new();
+    // The main instance changes first: a session still starts from the fixtures.
+    app.create(system_robot("main-only")).await;
+    app.delete("/api/v2.0/users/4", ADMIN).await;
+    let id = control(&app, Method::POST, "/_mock/sessions", None)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = format!("/sessions/{id}/api/v2.0");
+    let robots = app.get(&format!("{base}/robots"), ADMIN).await;
+    assert_eq!(robots.header("x-total-count"), Some("0"));
+    assert_eq!(
+        app.get(&format!("{base}/users/current"), CAROL)
+            .await
+            .status,
+        200
+    );
+    // Its writes, deletes and reset touch only itself.
+    app.delete(&format!("{base}/projects/1"), ADMIN).await;
+    app.post_to(
+        &format!("{base}/robots"),
+        system_robot("session-only"),
+        ADMIN,
+    )
+    .await;
+    assert_eq!(app.get("/api/v2.0/projects/1", ADMIN).await.status, 200);
+    assert_eq!(app.store.robot_count(), 1);
+    control(
+        &app,
+        Method::POST,
+        &format!("/sessions/{id}/_mock/reset"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("{base}/projects/1"), ADMIN).await.status,
+        200
+    );
+    let listed = control(&app, Method::GET, "/_mock/sessions", None)
+        .await
+        .json();
+    let sessions = listed.as_array().unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["id"], id.as_str());
+    assert_eq!(sessions[0]["robots"], 0);
+    for key in ["created", "last_used"] {
+        let time = sessions[0][key].as_str().unwrap();
+        assert!(time.ends_with('Z') && time.len() == 24, "{key}: {time}");
+    }
+}

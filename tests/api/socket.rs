@@ -161,3 +161,27 @@ async fn injected_faults_as_a_real_client_sees_them() {
     assert_eq!(reply.status(), 200);
     assert_eq!(harbor.journal().len(), 4);
 }
+
+#[tokio::test]
+async fn the_server_sweeps_away_sessions_nobody_touches_again() {
+    let harbor = harbor_mock::MockHarbor::builder()
+        .session_ttl(std::time::Duration::from_millis(200))
+        .start()
+        .await;
+    let reply = reqwest::Client::new()
+        .post(format!("{}/_mock/sessions", harbor.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 201);
+    assert_eq!(harbor.state().sessions.len(), 1);
+    // `len` does not sweep and nothing else is sent: only the server's own sweep can drop it.
+    let start = std::time::Instant::now();
+    while !harbor.state().sessions.is_empty() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "no sweep happened"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

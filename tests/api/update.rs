@@ -145,7 +145,7 @@ async fn put_error_table() {
             ADMIN,
             422,
             "UNPROCESSABLE_ENTITY",
-            "validation failure list:\nparsing robot body from \"\" failed, because parsing time \"yesterday\" as \"2006-01-02T15:04:05.000Z07:00\": cannot parse as date-time",
+            "validation failure list:\nparsing robot body from \"\" failed, because parsing time \"yesterday\" as \"2006-01-02\": cannot parse \"yesterday\" as \"2006\"",
         ),
     ];
     for (body, auth, status, code, message) in cases {

@@ -39,6 +39,7 @@ OPERATIONS = [
     "deleteProjectMember",
     "listUsers", "createUser", "getUser", "updateUserProfile", "updateUserPassword", "deleteUser",
     "setUserSysAdmin", "searchUsers",
+    "search",
 ]
 
 CHECKS = [
@@ -218,7 +219,7 @@ def report(counts: Path, output: str, elapsed: float, max_examples: int) -> int:
         statuses = ", ".join(f"{k}: {v}" for k, v in entry["statuses"].items())
         print(f"  {op:<21} {entry['requests']:>6}   {statuses}")
     print(f"  {'total':<21} {total:>6}")
-    print(f"  500s Harbor also answers (unknown proxy registry, bad CVE allowlist, taken email): {intended}")
+    print(f"  500s Harbor also answers (database refusals, unknown proxy registry, bad CVE allowlist, taken email): {intended}")
     m = re.search(r"Test cases:\s*\n\s*(.+)", output)
     if m:
         print(f"  test cases: {m.group(1).strip()}")

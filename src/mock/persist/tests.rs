@@ -146,7 +146,7 @@ fn committed_changes_leave_the_same_rows_as_a_full_write() {
         comment: "c".into(),
     };
     store.update_profile(2, profile, NOW_MS + 7).unwrap();
-    store.set_member_role(2, 1, 4);
+    store.set_member_role(2, 1, 4).unwrap();
     store.delete_project(2).unwrap();
     store
         .update_configurations(|c, users| {
@@ -186,7 +186,7 @@ fn a_reset_replaces_every_row() {
     create(&path, &store.rows(), Creation::New).unwrap();
     store.set_change_sink(Some(Committer::start(&path).unwrap()));
     store.create_robot(robot("ci", "library"), NOW_MS).unwrap();
-    store.reset(NOW_MS).unwrap();
+    store.reset();
     let expected = store.rows();
     store.set_change_sink(None);
     assert_eq!(rows_at(&path), expected);

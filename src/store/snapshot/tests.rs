@@ -1,4 +1,6 @@
 use super::*;
+use std::sync::Arc;
+
 use crate::harbor::auth::Caller;
 use crate::store::testing::{NOW_MS, project_robot, store};
 use crate::store::{Store, StoreOptions};
@@ -27,7 +29,7 @@ fn dump_and_load_round_trip() {
 }
 
 #[test]
-fn initial_fixtures_come_back_exactly() {
+fn text_and_parsed_fixtures_build_the_same_state_and_reset_to_it() {
     let text = format!(
         r#"{{"users":[{{"id":1,"username":"admin","password":"Harbor12345","sysadmin":true}},
             {{"username":"h","password_hash":"{}","salt":"s"}}],
@@ -52,20 +54,50 @@ fn initial_fixtures_come_back_exactly() {
     let parsed = Store::new(fixtures.clone(), options(), NOW_MS).unwrap();
     let (source, users) = Store::from_source(Arc::new(text), "f.json", options(), NOW_MS).unwrap();
     assert_eq!(users, fixtures.users);
-    assert_eq!(parsed.initial(), fixtures);
-    assert_eq!(source.initial(), fixtures);
+    let built = serde_json::to_value(parsed.dump()).unwrap();
     assert_eq!(
-        serde_json::to_value(parsed.dump()).unwrap(),
+        built,
         serde_json::to_value(source.dump()).unwrap(),
         "built the same from text as from parsed fixtures"
     );
-    source.create_robot(project_robot("cd"), NOW_MS).unwrap();
-    source.reset(NOW_MS).unwrap();
-    assert_eq!(source.robot_count(), 2);
-    let store = parsed;
-    store.create_robot(project_robot("cd"), NOW_MS).unwrap();
-    store.reset(NOW_MS).unwrap();
-    assert_eq!(store.robot_count(), 2);
+    for store in [&parsed, &source] {
+        store.create_robot(project_robot("cd"), NOW_MS).unwrap();
+        store.delete_robot(7).unwrap();
+        store.reset();
+        assert_eq!(store.robot_count(), 2);
+        assert_eq!(
+            serde_json::to_value(store.dump()).unwrap(),
+            built,
+            "exactly as built"
+        );
+    }
+}
+
+#[test]
+fn forks_share_the_initial_state_and_keep_their_changes_to_themselves() {
+    let main = store();
+    let before = main.dump();
+    main.create_robot(project_robot("main-only"), NOW_MS)
+        .unwrap();
+    let fork = main.fork_initial(Some(1));
+    assert_eq!(
+        fork.dump(),
+        before,
+        "the initial state, not the main's current one"
+    );
+    let created = fork
+        .create_robot(project_robot("fork-only"), NOW_MS)
+        .unwrap();
+    fork.delete_project(1).unwrap();
+    assert_eq!(main.robot(created.id).unwrap().name, "library+main-only");
+    assert!(
+        main.project_by_name("library").is_ok(),
+        "the main instance keeps its project"
+    );
+    assert_eq!(main.robot_count(), 1);
+    assert_eq!(fork.robot_count(), 0, "the project's robots went with it");
+    fork.reset();
+    assert_eq!(fork.dump(), before);
 }
 
 #[test]

@@ -1,7 +1,12 @@
-//! The request journal: the last N Harbor API requests, for tests to assert what their client
-//! sent. A bounded ring, so memory stays flat however long the server runs. Entries are kept
-//! as raw parts and formatted when read, so recording costs a request a few copies; credentials
-//! are redacted on the way out and never leave the ring unredacted.
+//! The request journal: the last Harbor API requests, for tests (and developers) to see what
+//! their client sent and what the mock answered. A ring bounded both in entries and in bytes,
+//! so memory stays flat however long the server runs and however big the bodies. Headers are
+//! kept raw and redacted on the way out; bodies are redacted when recorded (`redact`), so no
+//! secret or password is ever held.
+
+mod redact;
+
+pub use redact::REDACTED;
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method};
@@ -27,12 +32,28 @@ pub struct Entry {
     pub query: String,
     /// `X-Request-Id`, as sent or generated.
     pub request_id: String,
+    /// `client` when the request carried its `X-Request-Id`, `generated` when the mock made it.
+    pub request_id_source: &'static str,
     /// The response status.
     pub status: u16,
+    /// The response body's size in bytes.
+    pub response_size: u64,
+    /// Why the mock answered a 500 (what `X-Harbor-Mock-Error` says); omitted otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// `anonymous`, a username, or a robot's full name.
     pub caller: String,
     /// Request headers; credentials replaced by `<redacted>`.
     pub headers: BTreeMap<String, String>,
+    /// The request body's size in bytes, as sent.
+    pub body_size: u64,
+    /// The request body as text, secrets and passwords at any depth replaced by
+    /// `"<redacted>"`; omitted when empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub body: String,
+    /// Whether `body` was cut at the journal's per-body limit.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_truncated: bool,
 }
 
 /// A request as the journal keeps it.
@@ -48,31 +69,86 @@ pub struct Record {
     pub query: String,
     /// `X-Request-Id`.
     pub request_id: String,
+    /// Whether the mock made the request id (the client sent none).
+    pub request_id_generated: bool,
     /// The response status, once known.
     pub status: u16,
+    /// The response body's size, once known.
+    pub response_size: u64,
+    /// Why a 500 was answered, once known.
+    pub error: Option<String>,
     /// Whoever the credentials name.
     pub caller: String,
     /// Copied out of the request, so an entry never holds on to a connection's read buffer.
     pub headers: Vec<(HeaderName, Box<[u8]>)>,
+    /// The request body's size.
+    pub body_size: u64,
+    /// The redacted body, at most [`BODY_LIMIT`] bytes of it.
+    pub body: String,
+    /// Whether `body` was cut.
+    pub body_truncated: bool,
 }
 
+/// The most of one request body an entry keeps, in bytes.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
 impl Record {
-    /// The parts of `req` the journal keeps; `status` and `caller` are filled in later.
-    pub fn of(req: &Request, time_ms: i64, request_id: &HeaderValue) -> Record {
+    /// The parts of `req` the journal keeps; `status`, `caller` and the body are filled in
+    /// later.
+    pub fn of(req: &Request, time_ms: i64, request_id: &HeaderValue, generated: bool) -> Record {
         Record {
             time_ms,
             method: req.method().clone(),
             path: req.uri().path().to_string(),
             query: req.uri().query().unwrap_or_default().to_string(),
             request_id: String::from_utf8_lossy(request_id.as_bytes()).into_owned(),
+            request_id_generated: generated,
             status: 0,
+            response_size: 0,
+            error: None,
             caller: String::new(),
             headers: req
                 .headers()
                 .iter()
                 .map(|(name, value)| (name.clone(), value.as_bytes().into()))
                 .collect(),
+            body_size: 0,
+            body: String::new(),
+            body_truncated: false,
         }
+    }
+
+    /// Keeps `bytes` as the request body: redacted first (so a secret the cut would split is
+    /// gone too), then cut to [`BODY_LIMIT`] at a character boundary.
+    pub fn set_body(&mut self, bytes: &[u8]) {
+        self.body_size = bytes.len() as u64;
+        let mut text = redact::body(bytes);
+        if text.len() > BODY_LIMIT {
+            let mut cut = BODY_LIMIT;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            self.body_truncated = true;
+        }
+        self.body = text;
+    }
+
+    /// About what the record holds in memory, for the ring's byte budget.
+    fn weight(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 32)
+            .sum();
+        std::mem::size_of::<Record>()
+            + self.path.len()
+            + self.query.len()
+            + self.request_id.len()
+            + self.caller.len()
+            + self.body.len()
+            + self.error.as_ref().map_or(0, String::len)
+            + headers
     }
 
     fn entry(&self, seq: u64) -> Entry {
@@ -83,13 +159,23 @@ impl Record {
             path: self.path.clone(),
             query: self.query.clone(),
             request_id: self.request_id.clone(),
+            request_id_source: if self.request_id_generated {
+                "generated"
+            } else {
+                "client"
+            },
             status: self.status,
+            response_size: self.response_size,
+            error: self.error.clone(),
             caller: self.caller.clone(),
-            headers: redact(
+            headers: redact::headers(
                 self.headers
                     .iter()
                     .map(|(name, value)| (name.as_str(), &value[..])),
             ),
+            body_size: self.body_size,
+            body: self.body.clone(),
+            body_truncated: self.body_truncated,
         }
     }
 }
@@ -115,39 +201,64 @@ pub struct Journal {
 #[derive(Debug)]
 struct Ring {
     capacity: usize,
+    budget: usize,
+    bytes: usize,
     next_seq: u64,
-    entries: VecDeque<(u64, Record)>,
+    entries: VecDeque<(u64, usize, Record)>,
 }
 
+/// The journal's default byte budget: 32 MiB.
+pub const DEFAULT_BUDGET: usize = 32 << 20;
+
 impl Journal {
-    /// A journal keeping the last `capacity` requests (0 keeps none).
+    /// A journal keeping the last `capacity` requests (0 keeps none) within the default byte
+    /// budget.
     pub fn new(capacity: usize) -> Journal {
+        Journal::with_budget(capacity, DEFAULT_BUDGET)
+    }
+
+    /// A journal keeping the last `capacity` requests, the oldest evicted whenever the entries
+    /// would hold more than `budget` bytes (the newest is always kept).
+    pub fn with_budget(capacity: usize, budget: usize) -> Journal {
         Journal {
             inner: Mutex::new(Ring {
                 capacity,
+                budget,
+                bytes: 0,
                 next_seq: 1,
                 entries: VecDeque::with_capacity(capacity.min(1024)),
             }),
         }
     }
 
-    /// Appends a request, evicting the oldest when full; its `seq` is assigned here.
+    /// Appends a request, evicting the oldest while the ring is over its count or byte
+    /// budget; its `seq` is assigned here.
     pub fn record(&self, record: Record) {
+        let weight = record.weight();
         let mut ring = self.inner.lock();
         let seq = ring.next_seq;
         ring.next_seq += 1;
         if ring.capacity == 0 {
             return;
         }
-        // The evicted record is freed after the lock is released.
-        let evicted = if ring.entries.len() == ring.capacity {
-            ring.entries.pop_front()
-        } else {
-            None
-        };
-        ring.entries.push_back((seq, record));
+        let mut evicted = Vec::new();
+        while !ring.entries.is_empty()
+            && (ring.entries.len() >= ring.capacity || ring.bytes + weight > ring.budget)
+        {
+            let (_, old, record) = ring.entries.pop_front().expect("not empty");
+            ring.bytes -= old;
+            evicted.push(record);
+        }
+        ring.bytes += weight;
+        ring.entries.push_back((seq, weight, record));
+        // The evicted records are freed after the lock is released.
         drop(ring);
         drop(evicted);
+    }
+
+    /// The bytes the entries hold, about.
+    pub fn bytes(&self) -> usize {
+        self.inner.lock().bytes
     }
 
     /// Entries matching `filter`, oldest first.
@@ -155,7 +266,7 @@ impl Journal {
         let ring = self.inner.lock();
         ring.entries
             .iter()
-            .filter(|(_, r)| {
+            .filter(|(_, _, r)| {
                 filter
                     .method
                     .as_ref()
@@ -163,7 +274,7 @@ impl Journal {
                     && filter.path.as_ref().is_none_or(|p| glob_match(p, &r.path))
                     && filter.status.is_none_or(|s| s == r.status)
             })
-            .map(|(seq, r)| r.entry(*seq))
+            .map(|(seq, _, r)| r.entry(*seq))
             .collect()
     }
 
@@ -172,6 +283,7 @@ impl Journal {
         let mut ring = self.inner.lock();
         let n = ring.entries.len();
         ring.entries.clear();
+        ring.bytes = 0;
         n
     }
 
@@ -184,37 +296,6 @@ impl Journal {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// Headers whose values are credentials.
-const SECRET_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-harbor-csrf-token",
-];
-
-/// Headers as the journal shows them, credentials redacted. For `Authorization` the scheme is
-/// kept (`Basic <redacted>`), so a test can still see how its client authenticated.
-pub fn redact<'a>(headers: impl Iterator<Item = (&'a str, &'a [u8])>) -> BTreeMap<String, String> {
-    headers
-        .map(|(name, value)| {
-            let name = name.to_string();
-            let shown = if SECRET_HEADERS.contains(&name.as_str()) {
-                let text = String::from_utf8_lossy(value);
-                match text.split_once(' ') {
-                    Some((scheme, _)) if name.ends_with("authorization") => {
-                        format!("{scheme} <redacted>")
-                    }
-                    _ => "<redacted>".to_string(),
-                }
-            } else {
-                String::from_utf8_lossy(value).into_owned()
-            };
-            (name, shown)
-        })
-        .collect()
 }
 
 /// `*` matches any run of characters; everything else matches itself.
@@ -240,19 +321,17 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderMap;
 
     fn entry(method: &str, path: &str, status: u16) -> Record {
-        Record {
-            time_ms: 0,
-            method: method.parse().unwrap(),
-            path: path.into(),
-            query: String::new(),
-            request_id: String::new(),
-            status,
-            caller: "admin".into(),
-            headers: Vec::new(),
-        }
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let mut record = Record::of(&req, 0, &HeaderValue::from_static("id"), false);
+        record.status = status;
+        record.caller = "admin".into();
+        record
     }
 
     #[test]
@@ -266,6 +345,47 @@ mod tests {
         assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
         assert_eq!(journal.clear(), 3);
         assert!(journal.is_empty());
+    }
+
+    #[test]
+    fn the_byte_budget_evicts_the_oldest_but_keeps_the_newest() {
+        let journal = Journal::with_budget(1000, 4 * BODY_LIMIT);
+        for i in 0..10 {
+            let mut record = entry("POST", &format!("/p/{i}"), 201);
+            record.set_body(&vec![b'x'; BODY_LIMIT]);
+            journal.record(record);
+        }
+        let kept = journal.entries(&JournalQuery::default());
+        assert!(journal.bytes() <= 4 * BODY_LIMIT, "{}", journal.bytes());
+        assert_eq!(
+            kept.len(),
+            3,
+            "each entry weighs a little more than its body"
+        );
+        assert_eq!(kept.last().unwrap().path, "/p/9");
+        let huge = Journal::with_budget(10, 100);
+        huge.record(entry("GET", "/big", 200));
+        assert_eq!(
+            huge.entries(&JournalQuery::default()).len(),
+            1,
+            "the newest stays"
+        );
+    }
+
+    #[test]
+    fn bodies_are_cut_after_redaction_and_the_cut_is_marked() {
+        let mut record = entry("POST", "/p", 201);
+        let mut body = br#"{"secret":""#.to_vec();
+        body.extend(vec![b'y'; 2 * BODY_LIMIT]);
+        body.extend(br#"","name":"n"}"#);
+        record.set_body(&body);
+        assert_eq!(record.body_size, body.len() as u64);
+        assert_eq!(record.body, r#"{"secret":"<redacted>","name":"n"}"#);
+        assert!(!record.body_truncated, "short once the secret is out");
+        let mut long = entry("POST", "/p", 201);
+        long.set_body("é".repeat(BODY_LIMIT).as_bytes());
+        assert!(long.body_truncated);
+        assert_eq!(long.body.len(), BODY_LIMIT, "cut at a character boundary");
     }
 
     #[test]
@@ -287,21 +407,6 @@ mod tests {
         assert_eq!(f(None, Some("/api/v2.0/robots/*"), None), 1);
         assert_eq!(f(None, Some("/api/v2.0/robots*"), None), 3);
         assert_eq!(f(None, None, Some(404)), 1);
-    }
-
-    #[test]
-    fn credentials_are_redacted() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "authorization",
-            HeaderValue::from_static("Basic YWRtaW46SGFyYm9yMTIzNDU="),
-        );
-        headers.insert("cookie", HeaderValue::from_static("sid=secret"));
-        headers.insert("user-agent", HeaderValue::from_static("client/1"));
-        let shown = redact(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
-        assert_eq!(shown["authorization"], "Basic <redacted>");
-        assert_eq!(shown["cookie"], "<redacted>");
-        assert_eq!(shown["user-agent"], "client/1");
     }
 
     #[test]
