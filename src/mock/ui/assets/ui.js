@@ -75,6 +75,8 @@
     const form = event.target.closest('form[data-url]');
     if (!form) return;
     event.preventDefault();
+    // The last action's message goes, so the next one shown is this action's.
+    document.getElementById('flash').hidden = true;
     if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     const method = form.dataset.method;
     const button = form.querySelector('button[type=submit]');
