@@ -61,23 +61,23 @@ pub fn router(state: &Instances) -> Router<Instances> {
 const ASSETS: &str = "/_mock/ui/assets";
 
 /// The instance a page shows, and where its pages and control API live.
-pub struct Viewed {
+struct Viewed {
     /// The request's context: the instance, and its clock's reading.
-    pub ctx: Context,
+    ctx: Context,
     /// The session's id; `None` for the main instance.
-    pub session: Option<String>,
+    session: Option<String>,
     /// Whether a control token guards the dashboard (it then offers to log out).
-    pub guarded: bool,
+    guarded: bool,
 }
 
 impl Viewed {
     /// `main`, or the session's id.
-    pub fn label(&self) -> &str {
+    fn label(&self) -> &str {
         self.session.as_deref().unwrap_or("main")
     }
 
     /// The path prefix of the instance: empty, or `/sessions/<id>`.
-    pub fn base(&self) -> String {
+    fn base(&self) -> String {
         base_of(self.session.as_deref())
     }
 
@@ -114,7 +114,7 @@ impl FromRequestParts<Instances> for Viewed {
 
 impl Viewed {
     /// The page view of the request whose context is `ctx`.
-    pub fn new(ctx: Context, state: &Instances) -> Result<Viewed> {
+    fn new(ctx: Context, state: &Instances) -> Result<Viewed> {
         let session = if Arc::ptr_eq(&ctx.instance, &state.main) {
             None
         } else {
@@ -131,29 +131,29 @@ impl Viewed {
 }
 
 /// What every page's frame shows: title, navigation and the instance's clock.
-pub struct Layout {
+struct Layout {
     /// The page's title.
-    pub title: &'static str,
+    title: &'static str,
     /// `main` or the session's id.
-    pub instance: String,
+    instance: String,
     /// The dashboard's root for this instance.
-    pub ui: String,
+    ui: String,
     /// The control API's root for this instance.
-    pub control: String,
+    control: String,
     /// Where the style and script are.
-    pub assets: &'static str,
+    assets: &'static str,
     /// The views, for the navigation.
-    pub nav: &'static [(&'static str, &'static str)],
+    nav: &'static [(&'static str, &'static str)],
     /// The instance's clock when the request arrived.
-    pub now: String,
+    now: String,
     /// Whether that clock stands still.
-    pub frozen: bool,
+    frozen: bool,
     /// Whether a token guards the dashboard.
-    pub guarded: bool,
+    guarded: bool,
 }
 
 /// The navigation: (title, path under the dashboard's root).
-pub const NAV: [(&str, &str); 7] = [
+const NAV: [(&str, &str); 7] = [
     ("Instances", ""),
     ("Robots", "/robots"),
     ("Projects", "/projects"),
