@@ -230,7 +230,7 @@ pub struct Latest {
 #[derive(Debug)]
 pub struct Journal {
     inner: Mutex<Ring>,
-    /// The `seq` of the latest request recorded, for those following the journal live.
+    /// Wakes those following the journal live.
     latest: watch::Sender<u64>,
 }
 
@@ -291,11 +291,16 @@ impl Journal {
         // The evicted records are freed after the lock is released.
         drop(ring);
         drop(evicted);
-        self.latest.send_replace(seq);
+        // An atomic load when nobody follows (the usual case): the request path pays nothing
+        // more. A follower that subscribes after this check reads the entry on its first look.
+        if self.latest.receiver_count() > 0 {
+            self.latest.send_replace(seq);
+        }
     }
 
-    /// Wakes whenever a request is recorded; the value is the latest `seq`. The sender lives
-    /// with the journal, so a follower of a deleted session's journal sees the channel close.
+    /// Wakes whenever a request is recorded; the value is the latest `seq` recorded since
+    /// someone subscribed. The sender lives with the journal, so a follower of a deleted
+    /// session's journal sees the channel close.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.latest.subscribe()
     }
