@@ -22,5 +22,6 @@ mod robustness;
 mod search;
 mod socket;
 mod system;
+mod ui;
 mod update;
 mod users;
