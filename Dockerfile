@@ -62,7 +62,7 @@ ENV HARBOR_MOCK_JOURNAL_SIZE=1000
 # HARBOR_MOCK_CLOCK: RFC 3339 time to start the clock at; it then stands still unless moved.
 # HARBOR_MOCK_STATE_FILE: SQLite state store, e.g. /state/harbor.db on a volume: loaded at start (created when missing), every change committed to it.
 # HARBOR_MOCK_CONTROL_TOKEN: require `Authorization: Bearer <token>` on the /_mock control API.
-# HARBOR_MOCK_NO_CONTROL: true switches the /_mock control API off (GET /_mock/health stays).
+# HARBOR_MOCK_NO_CONTROL: true switches the /_mock control API and its /_mock/ui dashboard off (GET /_mock/health stays).
 # HARBOR_MOCK_JOURNAL_BYTES: bytes the journal's entries may hold, headers and bodies, oldest dropped first (default 32 MiB).
 # HARBOR_MOCK_SESSION_TTL: drop sessions idle this long, e.g. 30m, 2h, 90s (default: never).
 

@@ -328,6 +328,14 @@ api_checks() { # LABEL
     check "$1: GET /api/v2.0/robots with a wrong password -> 401 (got $code)" test "$code" = 401
     code=$(curl -s -o "$tmp/health" -w '%{http_code}' --max-time 5 "$url/_mock/health" || true)
     check "$1: GET /_mock/health -> 200 (got $code: $(head -c 100 "$tmp/health" 2>/dev/null))" test "$code" = 200
+    # The dashboard is served from the binary alone: no file in the image, nothing fetched.
+    local ui
+    ui=$(curl -s -w '%{http_code} %{content_type}' -o "$tmp/ui" --max-time 5 "$url/_mock/ui/robots" || true)
+    check "$1: GET /_mock/ui/robots -> 200 text/html (got $ui)" \
+        eval '[[ $ui == "200 text/html; charset=utf-8" ]] && grep -q "<table id=\"robots\">" "$tmp/ui"'
+    ui=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' --max-time 5 "$url/_mock/ui/assets/ui.js" || true)
+    check "$1: GET /_mock/ui/assets/ui.js -> 200 text/javascript (got $ui)" \
+        eval '[[ $ui == "200 text/javascript; charset=utf-8" ]]'
     check "$1: listens on 0.0.0.0:$PORT" listening_on_any
 }
 # stop_server LABEL SIGNAL SERVER_PID WRAPPER_PID: signals the server, times its exit.

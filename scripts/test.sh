@@ -6,8 +6,9 @@
 #   3. scripts/client-tests.sh: Harbor's real clients in Python (harbor-api-client, harborapi,
 #      then Schemathesis against Harbor's swagger), Go (go-client, goharbor-client, harbor-cli)
 #      and JavaScript (@hapic/harbor)
-#   4. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
-#   5. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
+#   4. scripts/ui-tests.sh: the dashboard in a real browser (Playwright driving Chromium)
+#   5. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
+#   6. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ step() {
 step "cargo test" cargo test --locked
 step "go json differential" bash tests/gojson/run-generated.sh 1 5000
 step "client tests" bash scripts/client-tests.sh
+step "browser tests" bash scripts/ui-tests.sh
 step "image test" bash scripts/image-test.sh
 step "bench smoke" bash scripts/bench-smoke.sh
 echo "all suites passed in $(( $(date +%s) - total ))s"

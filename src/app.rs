@@ -1,5 +1,6 @@
-//! The application: Harbor's routes and the control API behind the front service, and the one
-//! way it is served (by the binary and by [`crate::mock::harness::MockHarbor`] alike).
+//! The application: Harbor's routes, the control API and its dashboard behind the front
+//! service, and the one way it is served (by the binary and by
+//! [`crate::mock::harness::MockHarbor`] alike).
 
 use axum::Router;
 use std::sync::Arc;
@@ -9,18 +10,20 @@ use tokio::sync::Notify;
 
 use crate::api;
 use crate::http::Front;
-use crate::mock::control;
 use crate::mock::state::Instances;
+use crate::mock::{control, ui};
 
 /// The whole application as a tower service: serve it with [`serve`], or call it in-process
 /// with `tower::ServiceExt::oneshot`. Path clean-up and session scoping have to happen before
 /// routing, so [`Front`] does them and then calls the router.
 pub fn app(state: Instances) -> Front {
-    let routes = Router::new()
+    let mut routes = Router::new()
         .merge(api::router())
-        .nest("/_mock", control::router(&state.settings))
-        .fallback(api::not_found)
-        .with_state(state.clone());
+        .nest("/_mock", control::router(&state.settings));
+    if state.settings.control {
+        routes = routes.nest("/_mock/ui", ui::router(&state));
+    }
+    let routes = routes.fallback(api::not_found).with_state(state.clone());
     Front::new(state, routes)
 }
 

@@ -3,26 +3,27 @@
 //! Reset, dump and load the state; add projects, users and memberships; read, set and advance
 //! the clock; read and clear the request journal; add and remove fault rules; open and close
 //! isolated sessions. Every route also works under `/sessions/<id>/_mock/...` for that session.
+//! The dashboard (`super::ui`) reads the same state and acts through these very routes.
 //! JSON in and out; bad input is a 400 in Harbor's error envelope saying what is wrong.
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use subtle::ConstantTimeEq;
 
 use super::clock::parse_duration;
 use super::faults::RuleSpec;
 use super::instance::{Instance, Settings};
 use super::journal::JournalQuery;
 use super::state::Instances;
+use super::token;
 use crate::datetime::{format_millis, parse_rfc3339_millis};
 use crate::http::{ApiError, Context, Result, response};
 use crate::store::fixtures::{Fixtures, MemberFixture, ProjectFixture, UserFixture};
@@ -53,18 +54,10 @@ pub fn router(settings: &Settings) -> Router<Instances> {
     health.merge(control)
 }
 
-/// `Authorization: Bearer <token>` when a token is configured.
+/// `Authorization: Bearer <token>` (or the dashboard's cookie) when a token is configured.
 async fn require_token(State(token): State<Option<String>>, req: Request, next: Next) -> Response {
-    if let Some(token) = token {
-        let given = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !bool::from(given.as_bytes().ct_eq(token.as_bytes())) {
-            return ApiError::Unauthorized.into_response();
-        }
+    if !token::authorized(token.as_deref(), req.headers()) {
+        return ApiError::Unauthorized.into_response();
     }
     next.run(req).await
 }
@@ -221,7 +214,8 @@ async fn get_journal(
 ) -> Result<Response> {
     let Ok(Query(filter)) = query else {
         return Err(ApiError::BadRequest(
-            "journal filters are method, path (with * wildcards) and status (a number)".into(),
+            "journal filters are method, path and caller (with * wildcards), status and after (numbers)"
+                .into(),
         ));
     };
     Ok(ok(StatusCode::OK, &ctx.instance.journal.entries(&filter)))

@@ -143,6 +143,16 @@ impl Sessions {
         sessions.into_iter().map(|(_, info)| info).collect()
     }
 
+    /// The id of the session whose instance is `instance`, if it is one (without marking it
+    /// used).
+    pub fn id_of(&self, instance: &Arc<Instance>) -> Option<String> {
+        self.map
+            .read()
+            .iter()
+            .find(|(_, s)| Arc::ptr_eq(&s.instance, instance))
+            .map(|(id, _)| id.clone())
+    }
+
     /// The TTL, if sessions expire.
     pub fn ttl(&self) -> Option<Duration> {
         self.ttl
@@ -209,6 +219,9 @@ mod tests {
         assert_eq!(sessions.sweep(), 0);
         let listed = sessions.list();
         assert_eq!(listed.len(), 2);
+        let y = sessions.map.read()["y"].instance.clone();
+        assert_eq!(sessions.id_of(&y).as_deref(), Some("y"));
+        assert_eq!(sessions.id_of(&instance()), None);
         assert_eq!(listed[0].robots, 0);
         assert!(sessions.remove("x"));
         assert!(!sessions.remove("x"));

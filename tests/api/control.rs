@@ -357,12 +357,20 @@ async fn journal_records_harbor_requests_filtered_and_redacted() {
             .len(),
         2
     );
+    assert_eq!(filtered("caller=admin").await.as_array().unwrap().len(), 3);
+    assert_eq!(filtered("caller=robot$*").await[0]["caller"], "robot$ops");
+    assert_eq!(filtered("caller=bob").await, json!([]));
+    let all = filtered("").await;
+    let second = all[1]["seq"].as_u64().unwrap();
+    let after = filtered(&format!("after={second}")).await;
+    assert_eq!(after.as_array().unwrap().len(), 2);
+    assert_eq!(after[0]["seq"], second + 1);
     control(&app, Method::GET, "/_mock/journal?status=abc", None)
         .await
         .assert_error(
             400,
             "BAD_REQUEST",
-            "journal filters are method, path (with * wildcards) and status (a number)",
+            "journal filters are method, path and caller (with * wildcards), status and after (numbers)",
         );
     let cleared = control(&app, Method::DELETE, "/_mock/journal", None).await;
     assert_eq!(cleared.json(), json!({"cleared": 4}));

@@ -23,5 +23,6 @@ mod robustness;
 mod search;
 mod socket;
 mod system;
+mod ui;
 mod update;
 mod users;

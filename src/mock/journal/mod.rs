@@ -13,6 +13,7 @@ use axum::http::{HeaderName, HeaderValue, Method};
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
+use tokio::sync::watch;
 
 use crate::datetime::format_millis;
 
@@ -180,8 +181,9 @@ impl Record {
     }
 }
 
-/// Which entries to read: every field optional.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// Which entries to read: every field optional. The one place the journal's filters are
+/// defined, for the control API and the dashboard alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JournalQuery {
     /// Only this method, any case.
@@ -190,12 +192,46 @@ pub struct JournalQuery {
     pub path: Option<String>,
     /// Only this status.
     pub status: Option<u16>,
+    /// Exact caller (`anonymous`, a username, a robot's full name), or a pattern with `*`.
+    pub caller: Option<String>,
+    /// Only entries recorded after the one with this `seq` (to follow the journal).
+    pub after: Option<u64>,
+}
+
+impl JournalQuery {
+    fn matches(&self, seq: u64, r: &Record) -> bool {
+        self.after.is_none_or(|after| seq > after)
+            && self
+                .method
+                .as_ref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(r.method.as_str()))
+            && self.path.as_ref().is_none_or(|p| glob_match(p, &r.path))
+            && self.status.is_none_or(|s| s == r.status)
+            && self
+                .caller
+                .as_ref()
+                .is_none_or(|c| glob_match(c, &r.caller))
+    }
+}
+
+/// What [`Journal::latest`] read, under one lock.
+#[derive(Debug)]
+pub struct Latest {
+    /// The newest matching entries, newest first.
+    pub entries: Vec<Entry>,
+    /// How many entries match in all.
+    pub matching: usize,
+    /// The `seq` of the latest request recorded, matching or not: following the journal from
+    /// here misses nothing and repeats nothing.
+    pub last_seq: u64,
 }
 
 /// A bounded ring of entries.
 #[derive(Debug)]
 pub struct Journal {
     inner: Mutex<Ring>,
+    /// Wakes those following the journal live.
+    latest: watch::Sender<u64>,
 }
 
 #[derive(Debug)]
@@ -228,6 +264,7 @@ impl Journal {
                 next_seq: 1,
                 entries: VecDeque::with_capacity(capacity.min(1024)),
             }),
+            latest: watch::Sender::new(0),
         }
     }
 
@@ -254,6 +291,18 @@ impl Journal {
         // The evicted records are freed after the lock is released.
         drop(ring);
         drop(evicted);
+        // An atomic load when nobody follows (the usual case): the request path pays nothing
+        // more. A follower that subscribes after this check reads the entry on its first look.
+        if self.latest.receiver_count() > 0 {
+            self.latest.send_replace(seq);
+        }
+    }
+
+    /// Wakes whenever a request is recorded; the value is the latest `seq` recorded since
+    /// someone subscribed. The sender lives with the journal, so a follower of a deleted
+    /// session's journal sees the channel close.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.latest.subscribe()
     }
 
     /// The bytes the entries hold, about.
@@ -266,16 +315,29 @@ impl Journal {
         let ring = self.inner.lock();
         ring.entries
             .iter()
-            .filter(|(_, _, r)| {
-                filter
-                    .method
-                    .as_ref()
-                    .is_none_or(|m| m.eq_ignore_ascii_case(r.method.as_str()))
-                    && filter.path.as_ref().is_none_or(|p| glob_match(p, &r.path))
-                    && filter.status.is_none_or(|s| s == r.status)
-            })
+            .filter(|(seq, _, r)| filter.matches(*seq, r))
             .map(|(seq, _, r)| r.entry(*seq))
             .collect()
+    }
+
+    /// The newest `limit` entries matching `filter`, newest first; only those are copied out.
+    pub fn latest(&self, filter: &JournalQuery, limit: usize) -> Latest {
+        let ring = self.inner.lock();
+        let mut matching = ring
+            .entries
+            .iter()
+            .rev()
+            .filter(|(seq, _, r)| filter.matches(*seq, r));
+        let entries = matching
+            .by_ref()
+            .take(limit)
+            .map(|(seq, _, r)| r.entry(*seq))
+            .collect::<Vec<_>>();
+        Latest {
+            matching: entries.len() + matching.count(),
+            entries,
+            last_seq: ring.next_seq - 1,
+        }
     }
 
     /// Forgets every entry; returns how many there were.
@@ -394,19 +456,73 @@ mod tests {
         journal.record(entry("GET", "/api/v2.0/robots", 200));
         journal.record(entry("POST", "/api/v2.0/robots", 201));
         journal.record(entry("DELETE", "/api/v2.0/robots/1", 404));
+        let mut robot = entry("GET", "/api/v2.0/robots/1", 200);
+        robot.caller = "robot$ci".into();
+        journal.record(robot);
         let f = |method: Option<&str>, path: Option<&str>, status: Option<u16>| {
             journal
                 .entries(&JournalQuery {
                     method: method.map(Into::into),
                     path: path.map(Into::into),
                     status,
+                    ..JournalQuery::default()
                 })
                 .len()
         };
         assert_eq!(f(Some("post"), None, None), 1);
-        assert_eq!(f(None, Some("/api/v2.0/robots/*"), None), 1);
-        assert_eq!(f(None, Some("/api/v2.0/robots*"), None), 3);
+        assert_eq!(f(None, Some("/api/v2.0/robots/*"), None), 2);
+        assert_eq!(f(None, Some("/api/v2.0/robots*"), None), 4);
         assert_eq!(f(None, None, Some(404)), 1);
+        let by = |caller: &str| {
+            journal
+                .entries(&JournalQuery {
+                    caller: Some(caller.into()),
+                    ..JournalQuery::default()
+                })
+                .len()
+        };
+        assert_eq!(by("admin"), 3);
+        assert_eq!(by("robot$*"), 1);
+        assert_eq!(by("adm"), 0, "exact unless a pattern");
+        let after = JournalQuery {
+            after: Some(2),
+            ..JournalQuery::default()
+        };
+        let seqs: Vec<u64> = journal.entries(&after).iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [3, 4]);
+    }
+
+    #[test]
+    fn latest_is_newest_first_and_counts_every_match() {
+        let journal = Journal::new(10);
+        for i in 0..5 {
+            journal.record(entry("GET", &format!("/p/{i}"), 200));
+        }
+        journal.record(entry("POST", "/p/x", 201));
+        let latest = journal.latest(
+            &JournalQuery {
+                method: Some("GET".into()),
+                ..JournalQuery::default()
+            },
+            2,
+        );
+        assert_eq!(latest.matching, 5);
+        assert_eq!(latest.last_seq, 6, "the POST counts too");
+        let seqs: Vec<u64> = latest.entries.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [5, 4]);
+    }
+
+    #[test]
+    fn followers_are_woken_with_the_latest_seq() {
+        let journal = Journal::new(2);
+        let mut follower = journal.subscribe();
+        assert!(!follower.has_changed().unwrap());
+        journal.record(entry("GET", "/a", 200));
+        journal.record(entry("GET", "/b", 200));
+        assert!(follower.has_changed().unwrap());
+        assert_eq!(*follower.borrow_and_update(), 2);
+        drop(journal);
+        assert!(follower.has_changed().is_err(), "closed with the journal");
     }
 
     #[test]
