@@ -21,6 +21,8 @@ WORKDIR /src
 # an empty root filesystem lacks. Naming the target explicitly keeps these
 # flags off build scripts and proc macros, which must stay dynamic.
 ENV RUSTFLAGS='-C target-feature=+crt-static --cfg getrandom_backend="linux_getrandom"'
+# The state store's SQLite is compiled from source (rusqlite's `bundled`) with the
+# image's gcc and linked statically like the rest.
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
@@ -37,7 +39,8 @@ LABEL org.opencontainers.image.title="harbor-mock" \
       org.opencontainers.image.description="In-memory mock of Harbor's /api/v2.0/robots API" \
       org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=build /out/harbor-mock /harbor-mock
-# An empty directory the server user may write, e.g. for HARBOR_MOCK_STATE_FILE.
+# An empty directory the server user may write, e.g. for HARBOR_MOCK_STATE_FILE
+# (SQLite keeps its -wal and -shm files beside the store).
 COPY --from=build --chown=65532:65532 /out/state /state
 COPY fixtures/default.json /fixtures/default.json
 WORKDIR /
@@ -57,7 +60,7 @@ ENV HARBOR_MOCK_JOURNAL_SIZE=1000
 # HARBOR_MOCK_LOG_FORMAT: log line format, pretty (default) or json.
 # HARBOR_MOCK_SEED: integer seed for secrets, salts and generated request ids, for deterministic runs.
 # HARBOR_MOCK_CLOCK: RFC 3339 time to start the clock at; it then stands still unless moved.
-# HARBOR_MOCK_STATE_FILE: load state from this file at start (if present) and write every change to it, e.g. /state/state.json.
+# HARBOR_MOCK_STATE_FILE: SQLite state store, e.g. /state/harbor.db on a volume: loaded at start (created when missing), every change committed to it.
 # HARBOR_MOCK_CONTROL_TOKEN: require `Authorization: Bearer <token>` on the /_mock control API.
 # HARBOR_MOCK_NO_CONTROL: true switches the /_mock control API and its /_mock/ui dashboard off (GET /_mock/health stays).
 # HARBOR_MOCK_JOURNAL_BYTES: bytes the journal's entries may hold, headers and bodies, oldest dropped first (default 32 MiB).

@@ -8,20 +8,28 @@
 #   scripts/bench.sh --smoke    # a few seconds per step, small stores, targets not asserted
 #
 # Options: --markdown FILE writes the table as Markdown; --profile P builds with cargo profile P
-# (default: release; --smoke defaults to dev, which `cargo test` has already built).
-# Installs wrk (Debian package) when it is missing. Servers listen on 127.0.0.1 only.
+# (default: release; --smoke defaults to dev, which `cargo test` has already built); --only
+# SECTIONS runs some of startup, throughput, scale, persistence, memory, sessions (comma-separated);
+# --before BIN adds the figures of BIN, a build from before the state store (its JSON state
+# file), for comparison.
+# Installs wrk and eatmydata (Debian packages) when missing. Servers listen on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 smoke=0
 profile=""
 markdown=""
+only=""
+before=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --profile) profile=$2; shift ;;
     --markdown) markdown=$2; shift ;;
-    *) echo "usage: $0 [--smoke] [--profile P] [--markdown FILE]" >&2; exit 2 ;;
+    --only) only=$2; shift ;;
+    --before) before=$2; shift ;;
+    *) echo "usage: $0 [--smoke] [--profile P] [--markdown FILE] [--only SECTIONS]" \
+         "[--before BIN]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -29,11 +37,16 @@ if [ -z "$profile" ]; then
   if [ $smoke = 1 ]; then profile=dev; else profile=release; fi
 fi
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "==> installing wrk"
+# wrk drives the load; eatmydata (fsync made a no-op) separates the state store's own cost
+# from the disk's.
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v eatmydata >/dev/null 2>&1 || missing+=(eatmydata)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 python=$(command -v python3)
 
@@ -47,6 +60,8 @@ esac
 args=(--mock "$dir/harbor-mock" --ceiling "$dir/examples/ceiling" --work target/bench)
 [ $smoke = 1 ] && args+=(--smoke)
 [ -n "$markdown" ] && args+=(--markdown "$markdown")
+[ -n "$only" ] && args+=(--only "$only")
+[ -n "$before" ] && args+=(--before "$before")
 
 echo "==> machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
   "$(free -g | awk '/^Mem:/ {print $2}') GiB; profile $profile"

@@ -6,7 +6,8 @@
 # stage, every line as written, is built by buildah with that binary standing
 # in for the build stage. The image is then run (buildah run, chroot isolation:
 # host network, no PID namespace) and checked; its root filesystem is also run
-# in an otherwise empty chroot as PID 1 of a new PID namespace.
+# in an otherwise empty chroot as PID 1 of a new PID namespace, and again with
+# its state store in /state across a restart.
 #
 # Needs root. Installs buildah, curl and file with apt-get when missing.
 # Env: IMAGE_TEST_PORT (default 8080, the image's own port; another port is
@@ -435,3 +436,36 @@ chroot_run() { # LABEL SIGNAL
 }
 chroot_run chroot TERM
 chroot_run chroot-2 INT
+
+# 3. State across a restart: HARBOR_MOCK_STATE_FILE in the image's writable /state (a
+#    volume in a real deployment); a robot created by the first run is there in the second.
+state_env=("${chroot_env[@]}" "HARBOR_MOCK_STATE_FILE=/state/harbor.db")
+state_start() { # LABEL: starts the server on the store; sets state_srv and state_wrapper
+    say "$1: starting with HARBOR_MOCK_STATE_FILE=/state/harbor.db in a chroot of the image's files"
+    env -i "${state_env[@]}" unshare --pid --fork --kill-child \
+        "${chroot_cmd[@]:1}" "${entrypoint[@]}" "${cmd[@]}" </dev/null >"$tmp/state.log" 2>&1 &
+    state_wrapper=$!
+    wrappers+=("$state_wrapper")
+    if ! wait_for_200 "$state_wrapper"; then
+        cat "$tmp/state.log"
+        die "$1: no 200 from GET /api/v2.0/robots within $START_TIMEOUT_MS ms"
+    fi
+    state_srv=$(find_server "$state_wrapper") || die "$1: no server process under unshare"
+    servers+=("$state_srv")
+}
+state_start state
+code=$(curl -s -o "$tmp/created" -w '%{http_code}' --max-time 5 -u "$AUTH" \
+    -H 'Content-Type: application/json' "$url/api/v2.0/robots" \
+    -d '{"name":"kept","duration":-1,"level":"system","permissions":[{"kind":"system","namespace":"/","access":[{"resource":"robot","action":"list"}]}]}' || true)
+check "state: POST /api/v2.0/robots -> 201 (got $code: $(head -c 80 "$tmp/created"))" test "$code" = 201
+stop_server state TERM "$state_srv" "$state_wrapper"
+store=$rootfs/state/harbor.db
+check "state: /state/harbor.db is an SQLite file owned by $uid ($(stat -c '%U:%G %s bytes' "$store" 2>/dev/null || echo missing))" \
+    eval '[[ $(head -c 15 "$store" 2>/dev/null) == "SQLite format 3" && $(stat -c %u "$store") == "$uid" ]]'
+state_start state-restart
+check "state-restart: the log names the store it loaded ($(grep -o 'state store /state/harbor.db[^;]*' "$tmp/state.log" | head -n 1))" \
+    grep -q 'listening on .*; state store /state/harbor.db:' "$tmp/state.log"
+body=$(curl -s --max-time 5 -u "$AUTH" "$url/api/v2.0/robots?q=name%3Dkept" || true)
+check "state-restart: the robot created before the restart is there ($(head -c 80 <<<"$body"))" \
+    grep -q '"name":"robot\$kept"' <<<"$body"
+stop_server state-restart TERM "$state_srv" "$state_wrapper"

@@ -12,7 +12,8 @@
 //! - [`query`]: Harbor's `q`/`sort` language over any table, and the one filter → sort → page path.
 //! - [`wire`]: the JSON types of Harbor's swagger, by direction.
 //! - [`mock`]: what only the mock has: instances and sessions, clock, journal, faults, the
-//!   control API and its dashboard (`/_mock/ui`), the state file, the in-process harness.
+//!   control API and its dashboard (`/_mock/ui`), the state store (`--state-file`, SQLite),
+//!   the in-process harness.
 //! - [`process`]: the binary's configuration, start-up, logging and health probe.
 //!
 //! And two files: [`app`] puts routes and control API behind the front service and serves them;

@@ -1,4 +1,5 @@
-//! The binary as a process: start-up errors, signals, logs, and the state file under SIGKILL.
+//! The binary as a process: start-up errors, signals, logs, and the state store across
+//! restarts and under SIGKILL.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -238,12 +239,12 @@ async fn logs_never_carry_credentials_or_secrets() {
     }
 }
 
-/// Crash test: a stream of writes, SIGKILL at random moments, and every acknowledged write
-/// must be in the state the next start loads.
+/// Crash test: concurrent writers, SIGKILL at random moments, 50 times; every acknowledged
+/// write must be in the state the next start loads, and the store must stay whole.
 #[tokio::test]
-async fn state_file_survives_sigkill_with_every_acknowledged_write() {
+async fn state_store_survives_sigkill_with_every_acknowledged_write() {
     let dir = temp_dir("crash");
-    let state = dir.join("state.json");
+    let state = dir.join("harbor.db");
     let state_arg = state.display().to_string();
     let client = client();
     let mut acknowledged: Vec<String> = Vec::new();
@@ -255,64 +256,270 @@ async fn state_file_survives_sigkill_with_every_acknowledged_write() {
         rng_state
     };
     const ROUNDS: usize = 50;
+    const WRITERS: usize = 4;
     for round in 0..ROUNDS {
         let mut server = Server::start(&["--state-file", &state_arg]);
         // Every write acknowledged before the last kill is here.
-        let list: Vec<serde_json::Value> = client
-            .get(format!("{}/api/v2.0/robots?page_size=0", server.base))
-            .basic_auth("admin", Some("Harbor12345"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let names: std::collections::HashSet<String> = list
-            .iter()
-            .map(|r| r["name"].as_str().unwrap().to_string())
-            .collect();
+        let names = robot_names(&client, &server.base).await;
         for name in &acknowledged {
             assert!(
                 names.contains(name),
                 "round {round}: acknowledged {name} was lost"
             );
         }
-        // Writes from a background task; the kill lands at a random moment among them.
-        let base = server.base.clone();
-        let writer_client = client.clone();
-        let writer = tokio::spawn(async move {
-            let mut done = Vec::new();
-            for i in 0.. {
-                let name = format!("r{round}x{i}");
-                let reply = writer_client
-                    .post(format!("{base}/api/v2.0/robots"))
-                    .basic_auth("admin", Some("Harbor12345"))
-                    .json(&serde_json::json!({"name": name, "duration": -1, "level": "system",
-                        "permissions": [{"kind": "system", "namespace": "/", "access": [{"resource": "robot", "action": "list"}]}]}))
-                    .send()
-                    .await;
-                match reply {
-                    Ok(r) if r.status() == 201 => done.push(format!("robot${name}")),
-                    _ => break,
-                }
-            }
-            done
-        });
+        // Writers on their own connections; the kill lands at a random moment among them.
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                let base = server.base.clone();
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let mut done = Vec::new();
+                    for i in 0.. {
+                        let name = format!("r{round}w{w}x{i}");
+                        let reply = client
+                            .post(format!("{base}/api/v2.0/robots"))
+                            .basic_auth("admin", Some("Harbor12345"))
+                            .json(&system_robot(&name))
+                            .send()
+                            .await;
+                        match reply {
+                            Ok(r) if r.status() == 201 => done.push(format!("robot${name}")),
+                            _ => break,
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
         tokio::time::sleep(Duration::from_millis(5 + next_random() % 40)).await;
         server.signal("-KILL");
         server.wait(Duration::from_secs(5));
-        acknowledged.extend(writer.await.unwrap());
-        // The file on disk is always a whole, valid state.
-        let text = std::fs::read_to_string(&state).unwrap();
-        serde_json::from_str::<serde_json::Value>(&text)
-            .unwrap_or_else(|e| panic!("round {round}: torn state file: {e}"));
+        for writer in writers {
+            acknowledged.extend(writer.await.unwrap());
+        }
     }
     assert!(
         acknowledged.len() >= ROUNDS,
         "only {} writes were acknowledged",
         acknowledged.len()
     );
+    // The last round's writes are checked by one more start, and the file by SQLite itself.
+    let server = Server::start(&["--state-file", &state_arg]);
+    let names = robot_names(&client, &server.base).await;
+    assert!(acknowledged.iter().all(|name| names.contains(name)));
+    drop(server);
+    let conn = rusqlite::Connection::open(&state).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn system_robot(name: &str) -> serde_json::Value {
+    serde_json::json!({"name": name, "duration": -1, "level": "system",
+        "permissions": [{"kind": "system", "namespace": "/",
+            "access": [{"resource": "robot", "action": "list"}]}]})
+}
+
+/// The full names of every robot the server lists.
+async fn robot_names(client: &reqwest::Client, base: &str) -> std::collections::HashSet<String> {
+    let list: Vec<serde_json::Value> = client
+        .get(format!("{base}/api/v2.0/robots?page_size=0"))
+        .basic_auth("admin", Some("Harbor12345"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The state store across restarts: created from the fixtures, readable with SQL under
+/// Harbor's table names, `GET/PUT /_mock/state` in the fixtures format, reset to the fixtures.
+#[tokio::test]
+async fn state_store_keeps_the_state_across_restarts() {
+    let dir = temp_dir("restart");
+    let state = dir.join("harbor.db");
+    let state_arg = state.display().to_string();
+    let client = client();
+    let admin = |req: reqwest::RequestBuilder| req.basic_auth("admin", Some("Harbor12345"));
+    // A new store: created from the fixtures at start.
+    let server = Server::start(&["--state-file", &state_arg]);
+    let started = server
+        .output
+        .wait_for("listening on", Duration::from_secs(5));
+    assert!(started.contains("into a new state store"), "{started}");
+    let reply = admin(client.post(format!("{}/api/v2.0/robots", server.base)))
+        .json(&system_robot("kept"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 201);
+    let mut dumped: serde_json::Value = client
+        .get(format!("{}/_mock/state", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    drop(server);
+    // Readable as Harbor's tables, while no server runs.
+    {
+        let conn = rusqlite::Connection::open(&state).unwrap();
+        let name: String = conn
+            .query_row("SELECT name FROM robot WHERE name = 'kept'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(name, "kept");
+    }
+    // Loaded at the next start, which says where from.
+    let server = Server::start(&["--state-file", &state_arg]);
+    let started = server
+        .output
+        .wait_for("listening on", Duration::from_secs(5));
+    assert!(
+        started.contains(&format!("state store {state_arg}:")),
+        "{started}"
+    );
+    assert!(
+        robot_names(&client, &server.base)
+            .await
+            .contains("robot$kept")
+    );
+    // PUT /_mock/state takes the fixtures format, and what it puts survives a restart.
+    dumped["robots"][0]["description"] = "put back".into();
+    let reply = client
+        .put(format!("{}/_mock/state", server.base))
+        .json(&dumped)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    drop(server);
+    let server = Server::start(&["--state-file", &state_arg]);
+    let robot: serde_json::Value = admin(client.get(format!("{}/api/v2.0/robots/1", server.base)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(robot["description"], "put back");
+    // Reset goes back to the fixtures, and so does the store.
+    let reply = client
+        .post(format!("{}/_mock/reset", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    drop(server);
+    let server = Server::start(&["--state-file", &state_arg]);
+    assert!(robot_names(&client, &server.base).await.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A state file of an earlier version (the whole state as JSON) is imported once, and kept.
+#[tokio::test]
+async fn a_json_state_file_of_an_earlier_version_is_imported_once() {
+    let dir = temp_dir("import");
+    let state = dir.join("state.json");
+    let state_arg = state.display().to_string();
+    let json = r#"{"users":[{"id":1,"username":"admin","password":"Harbor12345","sysadmin":true}],
+        "projects":[{"id":1,"name":"library","public":true}],
+        "robots":[{"id":5,"name":"old","secret":"Old-Secret-1","permissions":[{"kind":"system",
+          "namespace":"/","access":[{"resource":"robot","action":"list"}]}]}],
+        "next_robot_id":9}"#;
+    std::fs::write(&state, json).unwrap();
+    let client = client();
+    let server = Server::start(&["--state-file", &state_arg]);
+    let imported = server.output.wait_for("imported", Duration::from_secs(5));
+    assert!(
+        imported.contains(&format!(
+            "imported the JSON state file of an earlier version: {state_arg} is now an SQLite \
+             state store; the JSON is kept as {state_arg}.imported"
+        )),
+        "{imported}"
+    );
+    let status = client
+        .get(format!("{}/api/v2.0/robots", server.base))
+        .basic_auth("robot$old", Some("Old-Secret-1"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200, "the imported robot logs in with its secret");
+    let reply = client
+        .post(format!("{}/api/v2.0/robots", server.base))
+        .basic_auth("admin", Some("Harbor12345"))
+        .json(&system_robot("new"))
+        .send()
+        .await
+        .unwrap();
+    let created: serde_json::Value = reply.json().await.unwrap();
+    assert_eq!(created["id"], 9, "the sequence came along");
+    drop(server);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("state.json.imported")).unwrap(),
+        json
+    );
+    assert!(
+        std::fs::read(&state)
+            .unwrap()
+            .starts_with(b"SQLite format 3\0")
+    );
+    // Imported once: the next start reads the store.
+    let server = Server::start(&["--state-file", &state_arg]);
+    let started = server
+        .output
+        .wait_for("listening on", Duration::from_secs(5));
+    assert!(!started.contains("imported the JSON"), "{started}");
+    let names = robot_names(&client, &server.base).await;
+    assert!(names.contains("robot$old") && names.contains("robot$new"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_state_file_that_is_no_state_store_stops_the_server_naming_it() {
+    let dir = temp_dir("bad-state");
+    let garbage = dir.join("garbage.db");
+    std::fs::write(&garbage, b"PK\x03\x04 a zip file").unwrap();
+    let other = dir.join("other.db");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (text TEXT)")
+        .unwrap();
+    let missing_dir = dir.join("no-such-dir").join("harbor.db");
+    let cases = [
+        (
+            &garbage,
+            "neither a harbor-mock state store (SQLite) nor a JSON state",
+        ),
+        (
+            &other,
+            "an SQLite database, but not a harbor-mock state store",
+        ),
+        (&missing_dir, "unable to open database file"),
+    ];
+    for (path, expected) in cases {
+        let out = Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0", "--state-file"])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("state store {}: ", path.display())),
+            "{stderr}"
+        );
+        assert!(stderr.contains(expected), "{stderr}");
+    }
 }
 
 #[test]

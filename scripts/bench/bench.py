@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -370,10 +371,10 @@ def scale(args, table, mock_1k, rss_empty_mib):
     plain = fixtures(args, n, False)
     label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
 
-    def load_s(argv, name):
-        """Median exec-to-ready time over `load_runs` starts."""
+    def load_s(argv, name, runs=None):
+        """Median exec-to-ready time over `runs` starts (`load_runs` unless given)."""
         times = []
-        for _ in range(args.load_runs):
+        for _ in range(runs or args.load_runs):
             pause_between_loads(args)
             server = Server(argv, log_path(args, name), timeout=120)
             times.append(server.ready_s)
@@ -384,16 +385,37 @@ def scale(args, table, mock_1k, rss_empty_mib):
     table.add(f"load {label} robots from fixtures, plaintext secrets (exec to ready), median s",
               plain_s, None, None, "< 5 s", plain_s < 5, fmt="{:.2f}")
 
-    # A state file holds the dump form; load it through --state-file (a symlink, so that a
-    # write could never replace the generated file).
-    state = os.path.join(args.work, f"state-{n}.json")
-    if not os.path.islink(state):
-        if os.path.lexists(state):
-            os.remove(state)
-        os.symlink(os.path.basename(hashed), state)
-    state_s = load_s(mock_argv(args, DEFAULT_FIXTURES) + ["--state-file", state], "scale-state")
-    table.add(f"load {label} robots from a state file (exec to ready), median s", state_s, None,
-              None, "< 5 s", state_s < 5, fmt="{:.2f}")
+    # The state store, created once from the hashed fixtures and kept under the work dir;
+    # loading it writes nothing, so every load reads the same file.
+    store = state_store(args, n, hashed)
+    store_argv = mock_argv(args, DEFAULT_FIXTURES) + ["--state-file", store]
+    if args.before:
+        # Today's figure, in the same minutes: the JSON state file loaded by the binary before
+        # the store, started alternately with the store (see `paired`). A symlink, so that a
+        # write could never replace the generated file.
+        json_state = os.path.join(args.work, f"state-{n}.json")
+        if not os.path.islink(json_state):
+            if os.path.lexists(json_state):
+                os.remove(json_state)
+            os.symlink(os.path.basename(hashed), json_state)
+        before_argv = ([args.before] + mock_argv(args, DEFAULT_FIXTURES)[1:]
+                       + ["--state-file", json_state])
+        runs = max(args.load_runs, 5)
+        states, befores = paired(lambda: load_s(store_argv, "scale-state", 1),
+                                 lambda: load_s(before_argv, "scale-before", 1), runs)
+        state_s, before_s = statistics.median(states), statistics.median(befores)
+        table.add(f"load {label} robots from the state store (exec to ready), median s of "
+                  f"{runs}, alternating with the JSON state file", state_s, before_s,
+                  state_s / before_s, "< 5 s, <= JSON", state_s < 5 and state_s <= before_s,
+                  fmt="{:.2f}")
+        table.add(f"  before: load {label} robots from the JSON state file, median s of {runs} "
+                  f"({', '.join(f'{t:.2f}' for t in befores)}; store: "
+                  f"{', '.join(f'{t:.2f}' for t in states)})", before_s, None, None, "(info)",
+                  True, fmt="{:.2f}")
+    else:
+        state_s = load_s(store_argv, "scale-state")
+        table.add(f"load {label} robots from the state store (exec to ready), median s",
+                  state_s, None, None, "< 5 s", state_s < 5, fmt="{:.2f}")
 
     hashed_s = load_s(mock_argv(args, hashed), "scale-hashed")
     table.add(f"load {label} robots from fixtures, secret_hash + salt (exec to ready), median s",
@@ -426,6 +448,201 @@ def scale(args, table, mock_1k, rss_empty_mib):
     finally:
         server.stop()
     return per_robot
+
+
+def state_store(args, n, fixtures_path):
+    """A state store holding the robots of `fixtures_path`, created once by starting the mock
+    with both (the creation time is printed) and kept under the work dir."""
+    path = os.path.join(args.work, f"store-{n}.db")
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(fixtures_path):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        pause_between_loads(args)
+        server = Server(mock_argv(args, fixtures_path) + ["--state-file", path],
+                        log_path(args, "store-create"), timeout=600)
+        print(f"  created {os.path.basename(path)} in {server.ready_s:.1f}s (exec to ready)",
+              flush=True)
+        server.stop()
+    return path
+
+
+POST_NEW = ('{"name":"%s-%d","duration":30,"level":"project","permissions":[{"kind":"project",'
+            '"namespace":"library","access":[{"resource":"repository","action":"pull"}]}]}')
+
+
+def post_latencies_ms(server, runs, tag):
+    """POSTs `runs` new project robots one after the other on one keep-alive connection;
+    returns each one's time from request to the whole response, ms."""
+    host, port = server.addr.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    headers = {"Authorization": ADMIN, "Content-Type": "application/json"}
+    times = []
+    for i in range(runs):
+        t0 = time.perf_counter()
+        conn.request("POST", "/api/v2.0/robots", body=POST_NEW % (tag, i), headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        times.append((time.perf_counter() - t0) * 1000)
+        check(resp.status == 201, f"POST {tag}-{i} answered {resp.status}")
+    conn.close()
+    return times
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def get_during_burst_ms(server, secs, n, tag):
+    """GET /robots/{id} one after the other while wrk POSTs new robots on 4 connections for
+    `secs` s; returns the GET times (ms) and the POSTs wrk completed."""
+    post_script = os.path.join(HERE, "post-unique.lua")
+    argv = ["wrk", "-t2", "-c4", f"-d{secs}s", "--timeout", "10s", "-H",
+            f"Authorization: {ADMIN}", "-s", post_script, server.url("/api/v2.0/robots"),
+            "--", tag]
+    burst = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    host, port = server.addr.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    times = []
+    time.sleep(0.2)  # the burst is under way
+    i = 0
+    while burst.poll() is None:
+        i += 1
+        t0 = time.perf_counter()
+        conn.request("GET", f"/api/v2.0/robots/{1 + (i * 7919) % n}",
+                     headers={"Authorization": ADMIN})
+        resp = conn.getresponse()
+        resp.read()
+        elapsed = (time.perf_counter() - t0) * 1000
+        if burst.poll() is None:
+            times.append(elapsed)
+        check(resp.status == 200, f"GET during the burst answered {resp.status}")
+    conn.close()
+    out = burst.stdout.read()
+    check(burst.returncode == 0, f"wrk failed: {out}")
+    posts = int(re.search(r"(\d+) requests in", out).group(1))
+    return times, posts
+
+
+def persistence(args, table):
+    """The state store's cost. POST latency, one POST at a time (so each POST's commit and
+    fsync is its own), on the in-memory server at 1k and on the state store at each size: all
+    servers up at once and measured in turn, `persist_rounds` times, because the disk's fsync
+    latency here moves between about 0.3 and 4 ms from one minute to the next; each figure is
+    the median of its rounds' medians, each ratio the median of the rounds' ratios. Then GET by
+    id during a burst of POSTs, in memory and on the store. With --before, the same on the
+    binary before the store, with its JSON state file."""
+    rounds, per_round = args.persist_rounds, args.post_runs // args.persist_rounds
+    small, mid = args.n_small, args.n_mid
+    store_small = fixtures(args, small, True)
+    store_mid = fixtures(args, mid, True)
+    tags = itertools.count()
+
+    def fresh(name):
+        path = os.path.join(args.work, name)
+        for suffix in ("", "-wal", "-shm", ".imported"):
+            if os.path.lexists(path + suffix):
+                os.remove(path + suffix)
+        return path
+
+    def label_of(n):
+        return f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
+
+    # name -> (label, argv, store size)
+    setups = [("memory", "in memory (1k store)", mock_argv(args, store_small), small)]
+    for n, source in [(small, store_small), (mid, store_mid), (args.n_large_persist, None)]:
+        if not n:
+            continue
+        label = label_of(n)
+        if source is None:
+            # The large store is made once (see `state_store`); a copy takes the writes.
+            kept = state_store(args, n, fixtures(args, n, True))
+            path = fresh(f"persist-{label}.db")
+            shutil.copyfile(kept, path)
+            argv = mock_argv(args, DEFAULT_FIXTURES) + ["--state-file", path]
+        else:
+            argv = mock_argv(args, source) + ["--state-file", fresh(f"persist-{label}.db")]
+        setups.append((label, f"state store ({label} store)", argv, n))
+    if shutil.which("eatmydata"):
+        # The state store's own cost: the same 1k store with fsync made a no-op (Debian's
+        # eatmydata), so the difference to the store's figure is the disk's flush.
+        argv = ["eatmydata"] + mock_argv(args, store_small) + [
+            "--state-file", fresh("persist-nosync.db")]
+        setups.append(("nosync", "state store (1k store), fsync a no-op (eatmydata)", argv,
+                       small))
+    servers = {}
+    try:
+        for name, _, argv, _ in setups:
+            pause_between_loads(args)
+            servers[name] = Server(argv, log_path(args, f"persist-{name}"), timeout=600)
+        medians = {name: [] for name, _, _, _ in setups}
+        p99s = {name: [] for name, _, _, _ in setups}
+        for _ in range(rounds):
+            for name, _, _, _ in setups:
+                times = post_latencies_ms(servers[name], per_round, f"p{name.lower()}{next(tags)}")
+                medians[name].append(statistics.median(times))
+                p99s[name].append(percentile(times, 0.99))
+        reference = statistics.median(medians["memory"])
+        for name, what, _, _ in setups:
+            median = statistics.median(medians[name])
+            spread = ", ".join(f"{m:.2f}" for m in medians[name])
+            p99 = statistics.median(p99s[name])
+            if name == "memory":
+                table.add(f"POST one at a time, {what}, median ms (rounds: {spread}; p99 "
+                          f"{p99:.2f})", reference, None, None, "reference", True, fmt="{:.2f}")
+                continue
+            ratio = statistics.median(m / r for m, r in zip(medians[name], medians["memory"]))
+            target = "(info)" if name == "nosync" else "<= 10 ms, <= 3 x in memory"
+            ok = name == "nosync" or (median <= 10 and ratio <= 3)
+            table.add(f"POST one at a time, {what}, median ms (rounds: {spread}; p99 {p99:.2f})",
+                      median, reference, ratio, target, ok, fmt="{:.2f}")
+        for name, what, _, n in setups:
+            if n != mid and name != "memory":
+                continue
+            size = mid if name == "memory" else n
+            if name == "memory":
+                # The in-memory reference of the burst holds as many robots as the store's.
+                servers[name].stop()
+                pause_between_loads(args)
+                servers[name] = Server(mock_argv(args, store_mid), log_path(args, "persist-mb"))
+                what = f"in memory ({label_of(mid)} store)"
+            gets, posts = get_during_burst_ms(servers[name], args.secs, size, f"b{next(tags)}")
+            worst = max(gets)
+            ok = True if name == "memory" else worst < 20
+            table.add(f"GET by id during a burst of POSTs ({posts} POSTs in {args.secs}s, "
+                      f"{len(gets)} GETs; p99 {percentile(gets, 0.99):.2f}), {what}, worst ms",
+                      worst, None, None, "reference" if name == "memory" else "< 20 ms", ok,
+                      fmt="{:.2f}")
+    finally:
+        for server in servers.values():
+            server.stop()
+    if args.before:
+        # The binary before the store: the JSON state file, rewritten whole by each change.
+        # Few POSTs at the large size: each takes seconds.
+        for n, runs_before in [(mid, 20), (args.n_large_persist, 3)]:
+            if not n:
+                continue
+            label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
+            path = fresh(f"before-{label}.json")
+            shutil.copyfile(fixtures(args, n, True), path)
+            argv = [args.before] + mock_argv(args, DEFAULT_FIXTURES)[1:] + ["--state-file", path]
+            pause_between_loads(args)
+            server = Server(argv, log_path(args, f"before-{label}"), timeout=600)
+            try:
+                post = post_latencies_ms(server, runs_before, f"before{next(tags)}")
+                gets = posts = None
+                if n == mid:
+                    gets, posts = get_during_burst_ms(server, args.secs, n, f"b{next(tags)}")
+            finally:
+                server.stop()
+            table.add(f"  before: POST one at a time, JSON state file ({label} store), median "
+                      f"ms ({len(post)} POSTs)", statistics.median(post), None, None, "(info)",
+                      True, fmt="{:.1f}")
+            if gets:
+                table.add(f"  before: GET by id during a burst of POSTs ({posts} POSTs, "
+                          f"{len(gets)} GETs), JSON state file ({label} store), worst ms",
+                          max(gets), None, None, "(info)", True, fmt="{:.1f}")
 
 
 def new_session(server):
@@ -549,36 +766,56 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--markdown")
+    p.add_argument("--before", help="the binary before the state store, for its figures")
+    p.add_argument("--only", help="comma-separated sections: startup, throughput, scale, "
+                   "persistence, memory, sessions (default: all)")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
     if args.smoke:
         args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 3, 1, 2, 3
         args.n_large, args.rounds, args.load_runs = 20_000, 1, 1
+        args.n_mid, args.n_large_persist, args.post_runs, args.persist_rounds = 5_000, 0, 20, 1
         args.session_runs, args.session_writes, args.plateau_secs = 5, 100, 6
     else:
         args.startup_runs, args.secs, args.flat_secs, args.cold_runs = 21, 5, 60, 9
         args.n_large, args.rounds, args.load_runs = 1_000_000, 3, 3
+        args.n_mid, args.n_large_persist, args.post_runs, args.persist_rounds = (
+            100_000, 1_000_000, 300, 3)
         args.session_runs, args.session_writes, args.plateau_secs = 51, 2000, 30
     args.n_small, args.n_small_10k = 1000, 10_000
+    sections = set((args.only or "startup,throughput,scale,persistence,memory,sessions")
+                   .split(","))
 
     table = Table(args.smoke)
-    print("== startup", flush=True)
-    rss_empty = startup(args, table)
+    # The empty server's RSS, the base of the memory per robot (the default fixtures' ~5 MiB
+    # when the startup section is left out).
+    rss_empty, per_robot = 5.2, 1024
+    if "startup" in sections:
+        print("== startup", flush=True)
+        rss_empty = startup(args, table)
     store_1k = fixtures(args, 1000, True)
     store_10k = fixtures(args, 10_000, True)
-    # The 1k store serves GET by id throughout, the reference of the scale check included.
-    mock_1k = Server(mock_argv(args, store_1k), log_path(args, "mock-1k"))
-    try:
-        print("== throughput (4 connections, keep-alive)", flush=True)
-        throughput(args, table, mock_1k, store_10k)
-        print("== scale", flush=True)
-        per_robot = scale(args, table, mock_1k, rss_empty)
-    finally:
-        mock_1k.stop()
-    print("== memory under mixed load", flush=True)
-    flat_memory(args, table, store_10k, per_robot)
-    print("== sessions", flush=True)
-    sessions(args, table, store_10k)
+    if sections & {"throughput", "scale"}:
+        # The 1k store serves GET by id throughout, the reference of the scale check included.
+        mock_1k = Server(mock_argv(args, store_1k), log_path(args, "mock-1k"))
+        try:
+            if "throughput" in sections:
+                print("== throughput (4 connections, keep-alive)", flush=True)
+                throughput(args, table, mock_1k, store_10k)
+            if "scale" in sections:
+                print("== scale", flush=True)
+                per_robot = scale(args, table, mock_1k, rss_empty)
+        finally:
+            mock_1k.stop()
+    if "persistence" in sections:
+        print("== persistence (state store)", flush=True)
+        persistence(args, table)
+    if "memory" in sections:
+        print("== memory under mixed load", flush=True)
+        flat_memory(args, table, store_10k, per_robot)
+    if "sessions" in sections:
+        print("== sessions", flush=True)
+        sessions(args, table, store_10k)
 
     print()
     print(table.text())

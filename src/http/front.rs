@@ -25,6 +25,7 @@ use crate::mock::faults::Outcome;
 use crate::mock::instance::Instance;
 use crate::mock::journal::Record;
 use crate::mock::state::Instances;
+use crate::store::durability::acknowledged;
 
 /// `x-request-id`, as Harbor reads and writes it.
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -192,10 +193,14 @@ impl Front {
         response
     }
 
+    /// Routes the request; its response waits until the writes it made are durable (see
+    /// `store::durability`), and is a 500 when they cannot be.
     async fn route(&mut self, req: Request) -> Response {
-        match self.routes.call(req).await {
-            Ok(response) => response,
-            Err(never) => match never {},
+        let (response, durable) = acknowledged(self.routes.call(req)).await;
+        let Ok(response) = response;
+        match durable {
+            Ok(()) => response,
+            Err(not_durable) => ApiError::Internal(not_durable.to_string()).into_response(),
         }
     }
 }

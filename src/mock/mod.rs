@@ -1,7 +1,7 @@
 //! What makes harbor-mock a mock rather than a Harbor: the instances (the main one and
 //! isolated sessions) with their clocks, request journals and fault rules, the control API
 //! under `/_mock` that steers them, the dashboard at `/_mock/ui` that shows them, the state
-//! file, and the in-process harness for Rust tests.
+//! store (`--state-file`, SQLite), and the in-process harness for Rust tests.
 
 pub mod clock;
 pub mod control;

@@ -70,7 +70,9 @@ pub struct Config {
     /// Start the clock at this RFC 3339 time and hold it still unless moved.
     #[arg(long, env = "HARBOR_MOCK_CLOCK")]
     pub clock: Option<String>,
-    /// Load state from this file at start (if present) and write every change to it.
+    /// SQLite state store: loaded at start (created from the fixtures when missing; a JSON
+    /// state file of an earlier version is imported), every change committed to it before its
+    /// response.
     #[arg(long, env = "HARBOR_MOCK_STATE_FILE")]
     pub state_file: Option<PathBuf>,
     /// Require `Authorization: Bearer <token>` on the control API.

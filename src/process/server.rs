@@ -1,13 +1,14 @@
 //! Turning a [`Config`] into a running server: load fixtures, bind, serve, shut down cleanly.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use super::config::Config;
 use crate::datetime::parse_rfc3339_millis;
 use crate::mock::instance::Settings;
-use crate::mock::persist;
+use crate::mock::persist::{self, Creation, Found};
 use crate::mock::state::Instances;
 use crate::store::fixtures::{self, DEFAULT_FIXTURES};
 use crate::store::{LARGE_FIXTURES, release_later};
@@ -15,9 +16,12 @@ use crate::store::{LARGE_FIXTURES, release_later};
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// The fixtures or state file cannot be read or used.
+    /// The fixtures or a JSON state file cannot be read or used.
     #[error(transparent)]
     Fixtures(#[from] fixtures::FixturesError),
+    /// The state store cannot be opened, read or created.
+    #[error(transparent)]
+    State(#[from] persist::StateError),
     /// `--clock` is not a time.
     #[error("--clock / HARBOR_MOCK_CLOCK: {0:?} is not an RFC 3339 time")]
     Clock(String),
@@ -61,7 +65,7 @@ pub fn settings(config: &Config) -> Result<Settings, StartError> {
     })
 }
 
-/// Builds the state from the configuration (fixtures, state file, clock, seed, prefix).
+/// Builds the state from the configuration (fixtures, state store, clock, seed, prefix).
 pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
     let (path, text) = match &config.fixtures {
         Some(file) => (file.display().to_string(), fixtures::read(file)?),
@@ -79,17 +83,9 @@ pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
     let mut source = format!("fixtures {path}");
     let mut state_text = None;
     if let Some(state_path) = &config.state_file {
-        if let Some(text) = persist::load(state_path)? {
-            let shown = state_path.display().to_string();
-            state
-                .store()
-                .load_source(&text, &shown, state.main.clock.now_millis())?;
-            source = format!("state file {shown}");
-            state_text = Some(text);
-        }
-        state
-            .store()
-            .set_change_hook(Some(persist::hook(state_path.clone())));
+        let (from, text) = open_state(&state, state_path, &source)?;
+        source = from;
+        state_text = text;
     }
     let counts = state.store().counts();
     if counts.robots >= LARGE_FIXTURES {
@@ -109,6 +105,44 @@ pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
         },
     );
     Ok((state, summary))
+}
+
+/// Loads the state store at `path` into the main instance (importing a JSON state file of an
+/// earlier version, or creating the store from the `fixtures` loaded) and attaches it, so
+/// every later change is committed to it. Returns what the state came from, for the start-up
+/// line, and the text of an imported JSON file (to be freed later).
+fn open_state(
+    state: &Instances,
+    path: &Path,
+    fixtures: &str,
+) -> Result<(String, Option<String>), StartError> {
+    let store = state.store();
+    let shown = path.display().to_string();
+    let (source, text) = match persist::read(path)? {
+        Found::Store(rows) => {
+            store
+                .restore(*rows)
+                .map_err(|e| persist::StateError::invalid(path, e))?;
+            (format!("state store {shown}"), None)
+        }
+        Found::Legacy => {
+            let text = fixtures::read(path)?;
+            store.load_source(&text, &shown, state.main.clock.now_millis())?;
+            let kept = persist::create(path, &store.rows(), Creation::Import)?;
+            tracing::info!(
+                "imported the JSON state file of an earlier version: {shown} is now an SQLite \
+                 state store; the JSON is kept as {}",
+                kept.map(|k| k.display().to_string()).unwrap_or_default()
+            );
+            (format!("state file {shown} (imported)"), Some(text))
+        }
+        Found::Nothing => {
+            persist::create(path, &store.rows(), Creation::New)?;
+            (format!("{fixtures} into a new state store {shown}"), None)
+        }
+    };
+    store.set_change_sink(Some(persist::Committer::start(path)?));
+    Ok((source, text))
 }
 
 /// Builds the state and binds the listener.

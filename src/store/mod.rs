@@ -4,8 +4,10 @@
 //! Lock discipline: every public method of [`Store`] takes the lock, does its whole job and
 //! releases it, so a request sees a consistent state and a failed write changes nothing
 //! (Harbor rolls back every failed write). Writes go through one function, which also starts a
-//! new generation (the list cache's validity) and hands the new state to the change hook
-//! (`--state-file`).
+//! new generation (the list cache's validity) and, when a state store is attached
+//! (`--state-file`), hands the rows the write changed to it under the lock (so in change
+//! order) and settles their durability after releasing it (see [`durability`]): reads never
+//! wait for the disk.
 //!
 //! The store knows nothing about HTTP; it reports [`StoreError`]s that the edge maps to
 //! Harbor's statuses. It has no clock: every operation that needs "now" is given it, by the
@@ -22,8 +24,12 @@
 //! - `views`: stored records as the wire shows them;
 //! - `postgres`: what Harbor's database columns accept (values it refuses are Harbor's 500s);
 //! - `fixtures` and `snapshot`: the fixtures format, and the tables built from it and dumped
-//!   into it.
+//!   into it;
+//! - `changes`: what a write changed, as rows, for a state store; `durability`: a write
+//!   acknowledged only once its state store has committed it.
 
+pub mod changes;
+pub mod durability;
 mod error;
 mod layered;
 mod listing;
@@ -40,6 +46,7 @@ mod views;
 
 pub mod fixtures;
 
+pub use changes::{Change, ChangeSink, Rows};
 pub use error::StoreError;
 pub use listing::{Listing, ProjectQuery};
 pub use projects::{NewProject, ProjectUpdate};
@@ -49,6 +56,7 @@ pub use records::{
 };
 pub use robots::{NewRobot, RobotUpdate};
 pub use snapshot::{LARGE_FIXTURES, release_later};
+pub use tables::Sequences;
 pub use users::UserProfile;
 pub use views::wire_name;
 
@@ -112,9 +120,6 @@ impl Default for StoreOptions {
     }
 }
 
-/// Called after every successful change with the new state (used by `--state-file`).
-pub type ChangeHook = Arc<dyn Fn(&Fixtures) + Send + Sync>;
-
 /// The state of one instance.
 pub struct Store {
     tables: RwLock<Tables>,
@@ -124,7 +129,8 @@ pub struct Store {
     /// The robot name prefix the store was started with, for states loaded later.
     prefix: String,
     rng: Mutex<StdRng>,
-    on_change: RwLock<Option<ChangeHook>>,
+    /// The state store every change goes to, if any.
+    sink: RwLock<Option<Arc<dyn ChangeSink>>>,
     /// Bumped under the write lock by every successful change; list results cached at one
     /// generation are valid until the next.
     generation: AtomicU64,
@@ -174,15 +180,15 @@ impl Store {
             tables: RwLock::new(tables),
             prefix: options.robot_prefix,
             rng: Mutex::new(rng),
-            on_change: RwLock::new(None),
+            sink: RwLock::new(None),
             generation: AtomicU64::new(0),
             list_cache: Mutex::new(ListCache::default()),
         }
     }
 
-    /// Installs the hook called after each successful change.
-    pub fn set_change_hook(&self, hook: Option<ChangeHook>) {
-        *self.on_change.write() = hook;
+    /// Attaches the state store every later change goes to (or detaches it).
+    pub fn set_change_sink(&self, sink: Option<Arc<dyn ChangeSink>>) {
+        *self.sink.write() = sink;
     }
 
     /// Runs `f` with the store's generator (secrets, salts).
@@ -190,17 +196,41 @@ impl Store {
         f(&mut self.rng.lock())
     }
 
-    /// Applies a change under the write lock; on success the change hook sees the new state.
+    /// Applies a change under the write lock and hands the rows it changed to the state
+    /// store, if any, before releasing the lock; settles their durability after (see
+    /// [`durability`]). A failed write may still have used up a sequence value, which is
+    /// handed on too.
     fn write<T, E>(&self, f: impl FnOnce(&mut Tables) -> Result<T, E>) -> Result<T, E> {
+        self.write_then(f, None)
+    }
+
+    /// [`Store::write`], with `whole` (the whole new state as rows) handed to the state store
+    /// in place of the rows the marks name.
+    fn write_then<T, E>(
+        &self,
+        f: impl FnOnce(&mut Tables) -> Result<T, E>,
+        whole: Option<Rows>,
+    ) -> Result<T, E> {
         let mut tables = self.tables.write();
-        let out = f(&mut tables)?;
-        self.generation.fetch_add(1, Ordering::Release);
-        if let Some(hook) = self.on_change.read().as_ref() {
-            // Persist while still holding the lock, so dumps are written in change order
-            // and a write is acknowledged only after it is durable.
-            hook(&tables.to_fixtures());
+        tables.touched.clear();
+        let before = tables.next;
+        let out = f(&mut tables);
+        if out.is_ok() {
+            self.generation.fetch_add(1, Ordering::Release);
         }
-        Ok(out)
+        let sink = self.sink.read().clone();
+        let ticket = sink.and_then(|sink| {
+            let changes = match whole {
+                Some(rows) => vec![Change::Replaced(Box::new(rows))],
+                None => tables.take_changes(before),
+            };
+            (!changes.is_empty()).then(|| sink.submit(changes))
+        });
+        drop(tables);
+        if let Some(ticket) = ticket {
+            durability::settle(ticket);
+        }
+        out
     }
 
     // ---- users -------------------------------------------------------------------------
@@ -515,6 +545,7 @@ impl Store {
                 }
             }
             tables.configurations = next;
+            tables.touched.configurations();
             Ok(())
         })
     }
@@ -643,12 +674,26 @@ impl Store {
         Store::around(self.initial.fork(), rng, options)
     }
 
+    /// Replaces the state with the rows a state store holds; on error nothing changes.
+    pub fn restore(&self, rows: Rows) -> Result<(), InvalidEntry> {
+        let fresh = Tables::from_rows(rows, &self.prefix)?;
+        self.replace(fresh);
+        Ok(())
+    }
+
+    /// The whole state as rows (hashes only, never plaintext).
+    pub fn rows(&self) -> Rows {
+        self.tables.read().rows()
+    }
+
     fn replace(&self, fresh: Tables) {
-        let replaced: Result<(), std::convert::Infallible> = self.write(|tables| {
-            *tables = fresh;
-            Ok(())
-        });
-        let Ok(()) = replaced;
+        // The copy for the state store is made before taking the lock, and the old state is
+        // dropped after releasing it: at a million robots either takes a while.
+        let whole = self.sink.read().is_some().then(|| fresh.rows());
+        let replaced: Result<Tables, std::convert::Infallible> =
+            self.write_then(|tables| Ok(std::mem::replace(tables, fresh)), whole);
+        let Ok(old) = replaced;
+        drop(old);
     }
 
     /// How many users, projects, memberships and robots the state holds (as a dump would

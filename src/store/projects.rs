@@ -127,6 +127,7 @@ impl Tables {
                 storage_limit: new.storage_limit,
             },
         );
+        self.touched.project(id);
         if new.owner_is_member && self.users.contains_key(&new.owner_id) {
             self.add_member(id, new.owner_id, Role::ProjectAdmin.id(), None)?;
         }
@@ -150,6 +151,7 @@ impl Tables {
             project.cve_allowlist.items = items;
             project.cve_allowlist.expires_at = expires_at;
         }
+        self.touched.project(id);
         Ok(())
     }
 
@@ -162,6 +164,7 @@ impl Tables {
             .remove(&id)
             .ok_or_else(|| StoreError::ProjectNotFound(id.to_string()))?;
         self.project_names.remove(project.name.clone());
+        self.touched.project(id);
         let robots: Vec<i64> = self
             .robots
             .values()
@@ -225,6 +228,7 @@ impl Tables {
                 role_id,
             },
         );
+        self.touched.member(id);
         Ok(id)
     }
 
@@ -234,6 +238,7 @@ impl Tables {
             && member.project_id == project_id
         {
             member.role_id = role_id;
+            self.touched.member(member_id);
         }
     }
 
@@ -241,6 +246,7 @@ impl Tables {
     pub(super) fn remove_member(&mut self, member_id: i64) {
         if let Some(member) = self.members.remove(&member_id) {
             self.member_ids.remove((member.project_id, member.user_id));
+            self.touched.member(member_id);
         }
     }
 }

@@ -139,6 +139,7 @@ impl Tables {
         robot.disabled = update.disabled;
         robot.policies = policies;
         robot.update_time = now_ms;
+        self.touched.robot(id);
         Ok(())
     }
 
@@ -155,6 +156,7 @@ impl Tables {
             .ok_or(StoreError::RobotNotFound(id))?;
         robot.secret_hash = Some(secret::hash_secret(&robot.salt, plain));
         robot.update_time = now_ms;
+        self.touched.robot(id);
         Ok(())
     }
 
@@ -165,6 +167,7 @@ impl Tables {
             .remove(&id)
             .ok_or(StoreError::RobotNotFound(id))?;
         self.robot_names.remove(robot.name);
+        self.touched.robot(id);
         Ok(())
     }
 }
@@ -183,6 +186,7 @@ pub(super) fn expiry(from_ms: i64, duration_days: i64) -> i64 {
 
 impl Tables {
     pub(super) fn insert_robot(&mut self, record: RobotRecord) {
+        self.touched.robot(record.id);
         self.robot_names.insert(record.name.clone(), record.id);
         self.robots.insert(record.id, record);
     }

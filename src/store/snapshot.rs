@@ -378,7 +378,10 @@ impl Tables {
 
     /// Applies the fixtures' configuration items over the current ones, checked as
     /// `PUT /configurations` checks them.
-    fn configure(&mut self, items: &BTreeMap<String, serde_json::Value>) -> Result<(), String> {
+    pub(super) fn configure(
+        &mut self,
+        items: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), String> {
         let mut changes = BTreeMap::new();
         for (key, value) in items {
             let (item, kind) = configurations::items()

@@ -5,6 +5,7 @@ use compact_str::CompactString;
 use rustc_hash::FxBuildHasher;
 use std::hash::RandomState;
 
+use super::changes::Touched;
 use super::layered::{Index, Table};
 use super::records::{MemberRecord, ProjectRecord, RobotRecord, UserRecord};
 use crate::harbor::configurations::Configurations;
@@ -31,16 +32,23 @@ pub(super) struct Tables {
     pub(super) configurations: Configurations,
     /// The next id of each sequence; Harbor never hands an id out twice.
     pub(super) next: Sequences,
+    /// The keys the write in progress touched (see `changes`).
+    pub(super) touched: Touched,
 }
 
 /// The next id of each of Harbor's sequences.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Sequences {
-    pub(super) robot: i64,
-    pub(super) project: i64,
-    pub(super) user: i64,
-    pub(super) member: i64,
-    pub(super) allowlist: i64,
+pub struct Sequences {
+    /// `robot_id_seq`.
+    pub robot: i64,
+    /// `project_project_id_seq`.
+    pub project: i64,
+    /// `harbor_user_user_id_seq`.
+    pub user: i64,
+    /// `project_member_id_seq`.
+    pub member: i64,
+    /// `cve_allowlist_id_seq`.
+    pub allowlist: i64,
 }
 
 impl Tables {
@@ -59,6 +67,7 @@ impl Tables {
             member_ids: self.member_ids.fork(),
             configurations: self.configurations.clone(),
             next: self.next,
+            touched: Touched::default(),
         }
     }
 

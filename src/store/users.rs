@@ -191,6 +191,7 @@ impl Tables {
             update_time: new.creation_time,
         };
         self.users.insert(id, user);
+        self.touched.user(id);
         Ok(id)
     }
 
@@ -201,6 +202,7 @@ impl Tables {
         let user = self.users.remove(&id).ok_or(StoreError::UserNotFound(id))?;
         self.user_names.remove(user.username.clone());
         self.user_emails.remove(user.email.clone());
+        self.touched.user(id);
         let memberships: Vec<i64> = self
             .members
             .values()
@@ -245,6 +247,7 @@ impl Tables {
         user.realname = profile.realname;
         user.comment = profile.comment;
         user.update_time = now_ms;
+        self.touched.user(id);
         Ok(())
     }
 
@@ -269,6 +272,7 @@ impl Tables {
         user.password_hash = secret::hash_secret(&salt, password);
         user.salt = salt;
         user.update_time = now_ms;
+        self.touched.user(id);
         Ok(())
     }
 
@@ -282,6 +286,7 @@ impl Tables {
         let user = self.user_row(id)?;
         user.sysadmin = sysadmin;
         user.update_time = now_ms;
+        self.touched.user(id);
         Ok(())
     }
 

@@ -15,6 +15,7 @@ mod gojson;
 mod list;
 mod members;
 mod permissions;
+mod persistence;
 mod projects;
 mod query;
 mod refresh_delete;
