@@ -65,14 +65,6 @@ sys.exit(0 if found else f"no example starting with {comment!r} in {readme}")
 EOF
 }
 
-# with_default_fixtures DIR...: a binary from before the built-in default fixtures reads
-# fixtures/default.json relative to its working directory; give it one where examples run
-# without fixtures. Harmless (unused) once the binary has them built in.
-with_default_fixtures() {
-    local d
-    for d in "$@"; do mkdir -p "$d/fixtures" && cp "$ROOT/fixtures/default.json" "$d/fixtures/"; done
-}
-
 python_sdk() {
     local venv=$tmp/python/venv project=$tmp/python/project
     "${PYTHON:-python3}" -m venv "$venv"
@@ -87,7 +79,6 @@ python_sdk() {
     mkdir -p "$project"
     cp sdk/python/example/*.py "$project/"
     readme_examples "#" "$project"
-    with_default_fixtures "$project"
     (cd "$project" && "$venv/bin/python" -m pytest -p no:cacheprovider)
     # The container section: the same test, attached through HARBOR_MOCK_URL to a server that
     # runs already (the binary stands in for the image, which scripts/image-test.sh checks).
@@ -114,7 +105,6 @@ node_sdk() {
     cp "$ROOT"/sdk/node/example/*.test.mjs .
     readme_examples "//" .
     rm -f ./*.go ./*.rs ./tests/*.rs # the other languages' examples share the comment style
-    with_default_fixtures .
     npx --no harbor-mock --version
     node --test
 }
@@ -128,7 +118,6 @@ go_sdk() {
     readme_examples "//" "$tmp/go/readme"
     mkdir -p "$module/readme"
     cp "$tmp/go/readme/robots_test.go" "$module/readme/"
-    with_default_fixtures "$module" "$module/readme"
     cd "$module"
     go mod edit -replace="github.com/harbor-mock/harbor-mock/sdk/go=$ROOT/sdk/go"
     go mod download

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEFAULT_FIXTURES, PLUGIN_INSTALLED, create_robot, harbor
+from conftest import PLUGIN_INSTALLED, create_robot, harbor
 from harbor_mock import HarborMock, Session
 
 
@@ -48,7 +48,7 @@ def test_ini_options_and_logs_of_a_failed_test(pytester: pytest.Pytester) -> Non
         """
     )
     plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
-    result = pytester.runpytest_subprocess(*plugin, "-o", f"harbor_mock_fixtures={DEFAULT_FIXTURES}")
+    result = pytester.runpytest_subprocess(*plugin)
     result.assert_outcomes(passed=1, failed=1)
     # The failed test's report lists the requests of its session.
     result.stdout.fnmatch_lines(
@@ -67,7 +67,7 @@ def test_plugin_attaches_to_the_server_in_harbor_mock_url(
         """
     )
     plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
-    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
+    with HarborMock() as server:
         monkeypatch.setenv("HARBOR_MOCK_URL", server.url)
         result = pytester.runpytest_subprocess(*plugin)
     result.assert_outcomes(passed=1)
