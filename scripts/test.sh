@@ -6,8 +6,14 @@
 #   3. scripts/client-tests.sh: Harbor's real clients in Python (harbor-api-client, harborapi,
 #      then Schemathesis against Harbor's swagger), Go (go-client, goharbor-client, harbor-cli)
 #      and JavaScript (@hapic/harbor)
-#   4. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
-#   5. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
+#   4. scripts/sdk-tests.sh: the Python wheel, the npm package and the Go module built
+#      (scripts/package.sh) and each installed in a clean place, tested through harborapi,
+#      @hapic/harbor and go-client, and every block of the README's Install section as written
+#   5. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
+#   6. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
+# Two release builds: target/release (client tests; sdk-tests.sh's cargo install reuses it) and
+# the static one (package.sh; image-test.sh finds it built). The SDK's Rust example builds in
+# target/ too, reusing most of cargo test's dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +29,7 @@ step() {
 step "cargo test" cargo test --locked
 step "go json differential" bash tests/gojson/run-generated.sh 1 5000
 step "client tests" bash scripts/client-tests.sh
+step "sdk tests" bash scripts/sdk-tests.sh
 step "image test" bash scripts/image-test.sh
 step "bench smoke" bash scripts/bench-smoke.sh
 echo "all suites passed in $(( $(date +%s) - total ))s"
