@@ -6,7 +6,8 @@
 #   bash scripts/client-tests.sh go|js|python...  those suites only
 #
 #   python  tests/clients/*.py: harbor-api-client and harborapi (pytest, in .venv from
-#           tests/clients/requirements.txt), then Schemathesis over Harbor's swagger
+#           tests/clients/requirements.txt, through the SDK's pytest plugin from sdk/python/src:
+#           one server, a session per test), then Schemathesis over Harbor's swagger
 #   go      tests/clients/go: go-client v0.213.1 and mittwald/goharbor-client v5.6.5 (go test,
 #           modules from go.sum), and harbor-cli v0.0.26, built from its module source in a
 #           temporary folder (HARBOR_CLI_BIN=path uses that binary instead)

@@ -7,8 +7,14 @@
 #      then Schemathesis against Harbor's swagger), Go (go-client, goharbor-client, harbor-cli)
 #      and JavaScript (@hapic/harbor)
 #   4. scripts/ui-tests.sh: the dashboard in a real browser (Playwright driving Chromium)
-#   5. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
-#   6. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
+#   5. scripts/sdk-tests.sh: the Python wheel, the npm package and the Go module built
+#      (scripts/package.sh) and each installed in a clean place, tested through harborapi,
+#      @hapic/harbor and go-client, and every block of the README's Install section as written
+#   6. scripts/image-test.sh: the Docker image, built and run without a daemon (buildah)
+#   7. scripts/bench-smoke.sh: the load benchmark end to end in its short mode
+# Two release builds: target/release (client tests; sdk-tests.sh's cargo install reuses it) and
+# the static one (package.sh; image-test.sh finds it built). The SDK's Rust example builds in
+# target/ too, reusing most of cargo test's dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +31,7 @@ step "cargo test" cargo test --locked
 step "go json differential" bash tests/gojson/run-generated.sh 1 5000
 step "client tests" bash scripts/client-tests.sh
 step "browser tests" bash scripts/ui-tests.sh
+step "sdk tests" bash scripts/sdk-tests.sh
 step "image test" bash scripts/image-test.sh
 step "bench smoke" bash scripts/bench-smoke.sh
 echo "all suites passed in $(( $(date +%s) - total ))s"

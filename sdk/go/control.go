@@ -134,17 +134,36 @@ func (i *Instance) LoadState(v any) Counts {
 	return c
 }
 
-// JournalEntry is one request the instance received; Authorization and cookies are redacted.
+// JournalEntry is one request the instance received. Authorization and cookies in Headers are
+// redacted, and so is the value of every key naming a secret or password in Body.
 type JournalEntry struct {
-	Seq       uint64            `json:"seq"`
-	Time      time.Time         `json:"time"`
-	Method    string            `json:"method"`
-	Path      string            `json:"path"`
-	Query     string            `json:"query,omitempty"`
-	RequestID string            `json:"request_id"`
-	Status    int               `json:"status"`
-	Caller    string            `json:"caller"`
-	Headers   map[string]string `json:"headers"`
+	// Seq is the entry's position in the journal's history, from 1.
+	Seq uint64 `json:"seq"`
+	// Time is the instance's clock when the request arrived.
+	Time   time.Time `json:"time"`
+	Method string    `json:"method"`
+	// Path is a session's path without its /sessions/<id> prefix.
+	Path string `json:"path"`
+	// Query is the raw query string.
+	Query     string `json:"query,omitempty"`
+	RequestID string `json:"request_id"`
+	// RequestIDSource is "client" when the request carried X-Request-Id, "generated" when the
+	// mock made it.
+	RequestIDSource string `json:"request_id_source"`
+	Status          int    `json:"status"`
+	// ResponseSize is the response body's size in bytes.
+	ResponseSize int64 `json:"response_size"`
+	// Error says why the mock answered a 500 (its X-Harbor-Mock-Error header); empty otherwise.
+	Error string `json:"error,omitempty"`
+	// Caller is "anonymous", a username, or a robot's full name.
+	Caller  string            `json:"caller"`
+	Headers map[string]string `json:"headers"`
+	// BodySize is the request body's size in bytes, as sent.
+	BodySize int64 `json:"body_size"`
+	// Body is the request body as text (redacted), up to the server's per-body limit.
+	Body string `json:"body,omitempty"`
+	// BodyTruncated is true when Body was cut at that limit.
+	BodyTruncated bool `json:"body_truncated,omitempty"`
 }
 
 // JournalFilter selects journal entries; zero fields match anything. Path takes * wildcards.

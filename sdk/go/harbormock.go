@@ -321,6 +321,25 @@ func (s *Server) Session(t testing.TB, opts ...SessionOption) *Session {
 	return session
 }
 
+// SessionInfo is a live session as the server lists it.
+type SessionInfo struct {
+	ID string `json:"id"`
+	// Created is when the session was made, LastUsed when a request last reached it (real
+	// time, not the instance's clock).
+	Created  time.Time `json:"created"`
+	LastUsed time.Time `json:"last_used"`
+	// Robots is how many robots it holds.
+	Robots int `json:"robots"`
+}
+
+// Sessions lists the sessions that live on the server, those of other tests included.
+func (s *Server) Sessions() []SessionInfo {
+	s.t.Helper()
+	var sessions []SessionInfo
+	s.must("GET", "/sessions", nil, &sessions)
+	return sessions
+}
+
 // Session is an isolated instance on a server, under /sessions/<ID>.
 type Session struct {
 	*Instance

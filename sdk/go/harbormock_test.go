@@ -17,15 +17,6 @@ import (
 	"time"
 )
 
-// The repository's default fixtures, passed explicitly so the tests also pass against a
-// binary without built-in ones.
-var defaultFixtures, _ = filepath.Abs("../../fixtures/default.json")
-
-func start(t *testing.T, opts ...Option) *Server {
-	t.Helper()
-	return Start(t, append([]Option{WithFixtures(defaultFixtures)}, opts...)...)
-}
-
 // harbor sends one Harbor API request as admin and returns the status and decoded body.
 func harbor(t *testing.T, method, url string, body any) (int, any) {
 	t.Helper()
@@ -78,7 +69,7 @@ func refused(addr string) bool {
 }
 
 func TestStartServesAndStopFreesThePort(t *testing.T) {
-	s := start(t)
+	s := Start(t)
 	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") || s.APIURL() != s.URL()+"/api/v2.0" {
 		t.Fatalf("URL %q, APIURL %q", s.URL(), s.APIURL())
 	}
@@ -99,17 +90,16 @@ func TestStartServesAndStopFreesThePort(t *testing.T) {
 	}
 }
 
-func TestDefaultFixturesWhenNoneGiven(t *testing.T) {
-	// Without --fixtures the binary serves its built-in defaults; a binary from before that
-	// change reads fixtures/default.json relative to its working directory, hence the Chdir.
-	t.Chdir("../..")
+func TestBuiltInDefaultFixturesWhenNoneGiven(t *testing.T) {
+	// Without --fixtures the binary serves the fixtures built into it, wherever it runs.
+	t.Chdir(t.TempDir())
 	s := Start(t)
 	for _, arg := range s.cmd.Args {
 		if arg == "--fixtures" {
 			t.Fatalf("args %q", s.cmd.Args)
 		}
 	}
-	if c := s.Reset(); c.Users != 4 || c.Projects != 1 {
+	if c := s.Reset(); c != (Counts{Users: 4, Projects: 1, Members: 3}) {
 		t.Fatalf("counts %+v", c)
 	}
 }
@@ -205,13 +195,13 @@ func TestMissingBinaryIsNamed(t *testing.T) {
 func TestCallerHarborMockEnvDoesNotLeakIn(t *testing.T) {
 	// A control token meant for another server would lock the helper out of its own.
 	t.Setenv("HARBOR_MOCK_CONTROL_TOKEN", "secret")
-	if c := start(t).Reset(); c.Users != 4 {
+	if c := Start(t).Reset(); c.Users != 4 {
 		t.Fatalf("counts %+v", c)
 	}
 }
 
 func TestSessionsAreIsolated(t *testing.T) {
-	s := start(t)
+	s := Start(t)
 	one, two := s.Session(t), s.Session(t)
 	if !strings.HasPrefix(one.URL(), s.URL()+"/sessions/") || one.APIURL() != one.URL()+"/api/v2.0" {
 		t.Fatalf("session URL %q", one.URL())
@@ -233,7 +223,7 @@ func TestSessionsAreIsolated(t *testing.T) {
 }
 
 func TestSessionIsDeletedAtCleanup(t *testing.T) {
-	s := start(t)
+	s := Start(t)
 	var apiURL string
 	t.Run("inner", func(t *testing.T) { apiURL = s.Session(t).APIURL() })
 	if status, _ := harbor(t, "GET", apiURL+"/robots", nil); status != 404 {
@@ -241,8 +231,55 @@ func TestSessionIsDeletedAtCleanup(t *testing.T) {
 	}
 }
 
+func TestSessionsAreListedUntilDeleted(t *testing.T) {
+	s := Start(t)
+	if n := len(s.Sessions()); n != 0 {
+		t.Fatalf("%d sessions before any", n)
+	}
+	var one, two *Session
+	t.Run("inner", func(t *testing.T) {
+		one, two = s.Session(t), s.Session(t)
+		createRobot(t, one.APIURL())
+		listed := map[string]SessionInfo{}
+		for _, info := range s.Sessions() {
+			listed[info.ID] = info
+		}
+		if len(listed) != 2 || listed[one.ID].Robots != 1 || listed[two.ID].Robots != 0 {
+			t.Fatalf("listed %+v", listed)
+		}
+		if info := listed[one.ID]; info.Created.IsZero() || info.LastUsed.Before(info.Created) {
+			t.Fatalf("times %+v", info)
+		}
+	})
+	if n := len(s.Sessions()); n != 0 {
+		t.Fatalf("%d sessions after their test", n)
+	}
+}
+
+func TestJournalEntriesCarryBodiesSizesAndRequestIDSource(t *testing.T) {
+	s := Start(t, WithSeed(7))
+	createRobot(t, s.APIURL())
+	harbor(t, "POST", s.APIURL()+"/users", map[string]any{"username": "zoe", "password": "Zoe12345"})
+	entries := s.Journal(JournalFilter{Method: "POST"})
+	if len(entries) != 2 {
+		t.Fatalf("journal %+v", entries)
+	}
+	created, user := entries[0], entries[1]
+	var body struct{ Name string }
+	if err := json.Unmarshal([]byte(created.Body), &body); err != nil || body.Name != "ci" {
+		t.Fatalf("body %q: %v", created.Body, err)
+	}
+	if created.RequestIDSource != "generated" || created.BodySize != int64(len(created.Body)) ||
+		created.BodyTruncated || created.ResponseSize == 0 || created.Error != "" {
+		t.Fatalf("entry %+v", created)
+	}
+	if !strings.Contains(user.Body, `"password":"<redacted>"`) {
+		t.Fatalf("user body %q", user.Body)
+	}
+}
+
 func TestControlRoundTrips(t *testing.T) {
-	s := Start(t, WithFixtures(defaultFixtures), WithClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	s := Start(t, WithClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
 	for name, target := range map[string]*Instance{"server": s.Instance, "session": s.Session(t).Instance} {
 		t.Run(name, func(t *testing.T) {
 			clock := target.Clock()
@@ -278,7 +315,7 @@ func TestControlRoundTrips(t *testing.T) {
 				t.Fatalf("cleared %d", n)
 			}
 
-			if c := target.Reset(); c != (Counts{Users: 4, Projects: 1, Members: 2}) {
+			if c := target.Reset(); c != (Counts{Users: 4, Projects: 1, Members: 3}) {
 				t.Fatalf("reset: %+v", c)
 			}
 			if got := clock.Get(); !got.Frozen || got.Now.Year() != 2026 || got.Now.Month() != 1 {
@@ -289,7 +326,7 @@ func TestControlRoundTrips(t *testing.T) {
 }
 
 func TestControlErrorsAreReported(t *testing.T) {
-	s := start(t)
+	s := Start(t)
 	err := s.call("POST", "/clock/advance", map[string]any{"by": "soon"}, nil)
 	var e *ControlError
 	if !errors.As(err, &e) || e.Status != 400 || !strings.Contains(e.Message, "not a duration") {
@@ -298,7 +335,7 @@ func TestControlErrorsAreReported(t *testing.T) {
 }
 
 func TestConnectAttachesAndLeavesTheServerRunning(t *testing.T) {
-	s := start(t)
+	s := Start(t)
 	attached := Connect(t, s.URL()+"/")
 	if attached.URL() != s.URL() || attached.PID() != 0 {
 		t.Fatalf("URL %q, PID %d", attached.URL(), attached.PID())
@@ -326,7 +363,7 @@ func TestConnectAttachesAndLeavesTheServerRunning(t *testing.T) {
 func BenchmarkStartToReady(b *testing.B) {
 	var took []time.Duration
 	for range b.N {
-		s := Start(b, WithFixtures(defaultFixtures))
+		s := Start(b)
 		took = append(took, s.StartupDuration)
 		s.Stop()
 	}

@@ -17,7 +17,7 @@ func TestHelperServerProcess(t *testing.T) {
 	if os.Getenv("HARBORMOCK_HELPER_PROCESS") != "1" {
 		t.Skip("run by TestKilledTestProcessLeavesNoServerBehind")
 	}
-	s := start(t)
+	s := Start(t)
 	fmt.Printf("server %s %d\n", s.URL(), s.PID())
 	os.Stdin.Read(make([]byte, 1))
 }

@@ -1,8 +1,47 @@
-"""Request bodies and small helpers shared by the client scenarios."""
+"""Users, fixtures, request bodies and small helpers shared by the client scenarios."""
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+ADMIN = ("admin", "Harbor12345")
+ALICE = ("alice", "Alice12345")
+BOB = ("bob", "Bob12345")
+CAROL = ("carol", "Carol12345")
+
+#: The server of the scenarios: four users, `library` and a second project, so project ids and
+#: names can be told apart.
+FIXTURES: dict[str, Any] = {
+    "users": [
+        {"id": 1, "username": "admin", "password": "Harbor12345", "sysadmin": True},
+        {"id": 2, "username": "alice", "password": "Alice12345"},
+        {"id": 3, "username": "bob", "password": "Bob12345"},
+        {"id": 4, "username": "carol", "password": "Carol12345"},
+    ],
+    "projects": [{"id": 1, "name": "library"}, {"id": 2, "name": "team"}],
+    "members": [
+        {"project": "library", "user": "alice", "role": "projectAdmin"},
+        {"project": "library", "user": "bob", "role": "developer"},
+    ],
+    "robots": [],
+}
+
+
+def release_binary() -> Path:
+    """The binary under test: `$HARBOR_MOCK_BIN` (scripts/client-tests.sh sets it), else the
+    release build in `$CARGO_TARGET_DIR` or `target/`."""
+    explicit = os.environ.get("HARBOR_MOCK_BIN")
+    if explicit:
+        return Path(explicit)
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    if not target.is_absolute():
+        target = REPO / target
+    return target / "release" / "harbor-mock"
 
 
 def project_robot(name: str, *access: tuple[str, str], namespace: str = "library", duration: int = 30) -> dict:

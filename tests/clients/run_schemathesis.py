@@ -3,9 +3,10 @@
     python tests/clients/run_schemathesis.py [extra schemathesis args]
 
 The swagger is read from `../shared/harbor/swagger.yaml` beside the repository (where CI keeps a
-copy of shared/), else from `$HARBOR_SWAGGER`. A fresh harbor-mock is started on a free port
-with the fixtures below; Schemathesis runs every phase against `http://127.0.0.1:PORT/api/v2.0`
-as the admin, with the checks of `schemathesis_hooks.py`. Environment:
+copy of shared/), else from `$HARBOR_SWAGGER`. A fresh harbor-mock (`$HARBOR_MOCK_BIN`, else the
+release build) is started on a free port with the fixtures below, through the SDK's Python
+helper (sdk/python); Schemathesis runs every phase against `http://127.0.0.1:PORT/api/v2.0` as
+the admin, with the checks of `schemathesis_hooks.py`. Environment:
 
 * `ST_MAX_EXAMPLES` (default 500): examples per operation and phase (`--max-examples`);
 * `ST_SEED` (default 20260101): the Hypothesis seed, so a CI failure can be replayed.
@@ -25,8 +26,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sdk" / "python" / "src"))
 
-from mockserver import REPO, MockServer, write_fixtures  # noqa: E402
+from harbor_mock import HarborMock  # noqa: E402
+
+from helpers import REPO, release_binary  # noqa: E402
 
 #: The swagger operations harbor-mock serves: the robot API and its neighbours.
 OPERATIONS = [
@@ -151,7 +155,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="harbor-st-") as tmp:
         work = Path(tmp)
         counts = work / "counts.json"
-        fixtures = write_fixtures(work / "fixtures.json", FIXTURES)
         spec = harbor_swagger(spec, work)
         env = dict(
             os.environ,
@@ -159,7 +162,11 @@ def main() -> int:
             HARBOR_ST_COUNTS=str(counts),
             HARBOR_ST_ROBOTS=json.dumps({str(r["id"]): wire_view(r) for r in FIXTURE_ROBOTS}),
         )
-        with MockServer(fixtures, seed=1, clock="2026-01-01T00:00:00.250Z") as server:
+        # Every log line kept: the server's 5xx lines are counted after the run.
+        server = HarborMock(
+            fixtures=FIXTURES, seed=1, clock="2026-01-01T00:00:00.250Z", binary=release_binary(), log_lines=None
+        )
+        with server:
             # The hooks reset the state through the control API between operations.
             env["HARBOR_ST_CONTROL"] = server.api_url.replace("/api/v2.0", "/_mock")
             args = [
@@ -189,10 +196,12 @@ def main() -> int:
             returncode = proc.wait()
             output = "".join(lines)
             elapsed = time.monotonic() - start
-            if server.proc is None or server.proc.poll() is not None:
-                print("harbor-mock died during the run:\n" + server.output())
+            if server.returncode is not None:
+                print(f"harbor-mock died during the run (status {server.returncode}):")
+                print("\n".join(server.logs()))
                 return 1
-            server_errors = [line for line in server.log if "status=5" in line]
+        # Stopped: every line it wrote has been read.
+        server_errors = [line for line in server.logs() if "status=5" in line]
         intended = report(counts, output, elapsed, max_examples)
         if re.search(r"Test cases:\s*\n.*\d+ errored", output):
             # Schemathesis exits 0 when a case errors (e.g. it could not send the request).

@@ -26,8 +26,7 @@ import pytest
 from harbor_client.models import Access, Robot, RobotCreate, RobotPermission, RobotSec
 from harbor_client.rest import ApiException
 
-from helpers import error_code, project_robot, system_robot
-from mockserver import ADMIN, ALICE, BOB, CAROL
+from helpers import ADMIN, ALICE, BOB, CAROL, error_code, project_robot, system_robot
 
 
 def robot_api(server, username: str, password: str) -> harbor_client.RobotApi:

@@ -24,8 +24,7 @@ from harbor_client.models import (
 )
 from harbor_client.rest import ApiException
 
-from helpers import error_code, project_robot
-from mockserver import ADMIN, ALICE, BOB, CAROL
+from helpers import ADMIN, ALICE, BOB, CAROL, error_code, project_robot
 from test_harbor_client import headers, raises, to_create
 
 

@@ -41,8 +41,7 @@ from harborapi.exceptions import (
 )
 from harborapi.models import Robot, RobotCreate
 
-from helpers import project_robot, system_robot
-from mockserver import ADMIN, BOB, CAROL
+from helpers import ADMIN, BOB, CAROL, project_robot, system_robot
 
 
 def client(server, username: str, secret: str) -> HarborAsyncClient:

@@ -18,8 +18,7 @@ from harborapi.models import (
     UserCreationReq,
 )
 
-from helpers import project_robot
-from mockserver import ADMIN, ALICE, BOB, CAROL
+from helpers import ADMIN, ALICE, BOB, CAROL, project_robot
 from test_harborapi import client, codes, expect, requested_pages, run
 
 

@@ -21,7 +21,7 @@ export interface StartOptions {
   journalSize?: number;
   /** The executable (default: `binaryPath()`). */
   binary?: string;
-  /** Extra command-line flags. */
+  /** Extra command-line flags, e.g. `['--session-ttl', '30m']`. */
   args?: string[];
   /** How long to wait for the startup line (default 10000). */
   startTimeoutMs?: number;
@@ -58,17 +58,48 @@ export interface FaultRule {
   drop?: boolean;
 }
 
-/** One journaled request; `authorization` and cookies in `headers` are redacted. */
+/**
+ * One journaled request. `authorization` and cookies in `headers` are redacted, and so is the
+ * value of every key naming a secret or password in `body`.
+ */
 export interface JournalEntry {
+  /** Position in the journal's history, from 1. */
   seq: number;
+  /** The instance's clock when the request arrived (RFC 3339). */
   time: string;
   method: string;
+  /** A session's path without its `/sessions/<id>` prefix. */
   path: string;
+  /** The raw query string; absent when empty. */
   query?: string;
   request_id: string;
+  /** `client` when the request carried `X-Request-Id`, `generated` when the mock made it. */
+  request_id_source: 'client' | 'generated';
   status: number;
+  /** The response body's size in bytes. */
+  response_size: number;
+  /** Why the mock answered a 500 (its `X-Harbor-Mock-Error` header); absent otherwise. */
+  error?: string;
+  /** `anonymous`, a username, or a robot's full name. */
   caller: string;
   headers: Record<string, string>;
+  /** The request body's size in bytes, as sent. */
+  body_size: number;
+  /** The request body as text (redacted), up to the server's per-body limit; absent when empty. */
+  body?: string;
+  /** `true` when `body` was cut at that limit; absent otherwise. */
+  body_truncated?: true;
+}
+
+/** A live session, as `GET /_mock/sessions` lists it. */
+export interface SessionInfo {
+  id: string;
+  /** When it was made (RFC 3339, real time). */
+  created: string;
+  /** When a request last reached it (RFC 3339, real time). */
+  last_used: string;
+  /** Robots it holds. */
+  robots: number;
 }
 
 export interface JournalFilter {
@@ -124,6 +155,8 @@ export declare class HarborMock extends Instance {
   logs(): string[];
   /** A new isolated instance; `fixtures` defaults to the server's. */
   session(options?: { fixtures?: string | Fixtures }): Promise<Session>;
+  /** The sessions that live on this server. */
+  sessions(): Promise<SessionInfo[]>;
   /** SIGTERM, SIGKILL after 5 s; idempotent. An attached server is left running. */
   stop(): Promise<void>;
 }

@@ -244,6 +244,11 @@ export class HarborMock extends Instance {
     return new Session(this, created.id, this.url + created.base_path);
   }
 
+  /** The sessions that live on this server: `[{ id, created, last_used, robots }]`. */
+  sessions() {
+    return this._call('GET', '/sessions');
+  }
+
   /** Stop the server: SIGTERM (it exits at once), SIGKILL after 5 s. Idempotent. A server
    * attached with connectHarborMock() is left running. */
   async stop() {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ControlError, HarborMockError, binaryPath, connectHarborMock, startHarborMock } from '../lib/index.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-// Explicit, so the tests also pass against a binary without built-in default fixtures.
+// The repository's copy of the fixtures built into the binary.
 const FIXTURES = join(REPO, 'fixtures', 'default.json');
 const ADMIN = `Basic ${btoa('admin:Harbor12345')}`;
 
@@ -56,8 +56,15 @@ function alive(pid) {
   }
 }
 
+/** A temporary folder removed after the test. */
+function tempDir(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'harbor-mock-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 test('start serves on a free port and stop frees it', async () => {
-  const server = await startHarborMock({ fixtures: FIXTURES });
+  const server = await startHarborMock();
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal(server.apiUrl, `${server.url}/api/v2.0`);
   assert.deepEqual(await projectRobots(server.apiUrl), []);
@@ -69,14 +76,12 @@ test('start serves on a free port and stop frees it', async () => {
   assert.equal(alive(server.pid), false);
 });
 
-test('without fixtures the binary serves its default ones', async () => {
-  // Built in; a binary from before that change reads fixtures/default.json relative to its
-  // working directory, which it inherits from this process.
+test('without fixtures the binary serves the ones built into it, wherever it runs', async (t) => {
   const cwd = process.cwd();
-  process.chdir(REPO);
+  process.chdir(tempDir(t));
   try {
     const server = await startHarborMock();
-    assert.deepEqual(await server.reset(), { users: 4, projects: 1, members: 2, robots: 0 });
+    assert.deepEqual(await server.reset(), { users: 4, projects: 1, members: 3, robots: 0 });
     await server.stop();
   } finally {
     process.chdir(cwd);
@@ -97,13 +102,6 @@ test('fixtures object, seed, clock and robot prefix', async () => {
     await server.stop();
   }
 });
-
-/** A temporary folder removed after the test. */
-function tempDir(t) {
-  const dir = mkdtempSync(join(tmpdir(), 'harbor-mock-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('a failed start names the binary and shows its last log lines', async (t) => {
   const dir = tempDir(t);
@@ -140,7 +138,7 @@ test("the caller's HARBOR_MOCK_* variables do not reach the server", async () =>
   // A control token meant for another server would lock the helper out of its own.
   process.env.HARBOR_MOCK_CONTROL_TOKEN = 'secret';
   try {
-    const server = await startHarborMock({ fixtures: FIXTURES });
+    const server = await startHarborMock();
     assert.equal((await server.reset()).users, 4);
     await server.stop();
   } finally {
@@ -149,7 +147,7 @@ test("the caller's HARBOR_MOCK_* variables do not reach the server", async () =>
 });
 
 test('sessions are isolated from each other and from the server', async () => {
-  const server = await startHarborMock({ fixtures: FIXTURES });
+  const server = await startHarborMock();
   try {
     const one = await server.session();
     const two = await server.session();
@@ -178,9 +176,47 @@ test('sessions are isolated from each other and from the server', async () => {
   }
 });
 
+test('sessions are listed until closed', async () => {
+  const server = await startHarborMock();
+  try {
+    assert.deepEqual(await server.sessions(), []);
+    const one = await server.session();
+    const two = await server.session();
+    assert.equal((await createRobot(one.apiUrl)).status, 201);
+    const listed = Object.fromEntries((await server.sessions()).map((s) => [s.id, s]));
+    assert.deepEqual(Object.keys(listed).sort(), [one.id, two.id].sort());
+    assert.equal(listed[one.id].robots, 1);
+    assert.equal(listed[two.id].robots, 0);
+    assert.ok(listed[one.id].created <= listed[one.id].last_used);
+    await one.close();
+    await two.close();
+    assert.deepEqual(await server.sessions(), []);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('journal entries carry bodies, sizes and the request id source', async () => {
+  const server = await startHarborMock({ seed: 7 });
+  try {
+    assert.equal((await createRobot(server.apiUrl)).status, 201);
+    await harbor('POST', `${server.apiUrl}/users`, { username: 'zoe', password: 'Zoe12345' });
+    const [created, user] = await server.journal({ method: 'POST' });
+    assert.equal(created.request_id_source, 'generated');
+    assert.equal(JSON.parse(created.body).name, 'ci');
+    assert.equal(created.body_size, created.body.length);
+    assert.ok(created.response_size > 0);
+    assert.equal(created.body_truncated, undefined);
+    assert.equal(created.error, undefined);
+    assert.equal(JSON.parse(user.body).password, '<redacted>');
+  } finally {
+    await server.stop();
+  }
+});
+
 for (const where of ['server', 'session']) {
   test(`clock, faults, journal and reset round trips (${where})`, async () => {
-    const server = await startHarborMock({ fixtures: FIXTURES, clock: '2026-01-01T00:00:00Z' });
+    const server = await startHarborMock({ clock: '2026-01-01T00:00:00Z' });
     try {
       const target = where === 'server' ? server : await server.session();
       assert.equal((await target.clock.advance(31 * 86_400_000)).now, '2026-02-01T00:00:00.000Z');
@@ -204,7 +240,7 @@ for (const where of ['server', 'session']) {
       assert.equal(await target.clearJournal(), 3);
       assert.deepEqual(await target.journal(), []);
 
-      assert.deepEqual(await target.reset(), { users: 4, projects: 1, members: 2, robots: 0 });
+      assert.deepEqual(await target.reset(), { users: 4, projects: 1, members: 3, robots: 0 });
       assert.deepEqual(await target.clock.get(), { now: '2026-01-01T00:00:00.000Z', frozen: true });
     } finally {
       await server.stop();
@@ -217,7 +253,7 @@ test('a killed test process leaves no server behind', async () => {
   // SIGKILL gives it no chance to clean up: closing its pipes has to stop the server.
   const script = `
     import { startHarborMock } from ${JSON.stringify(new URL('../lib/index.js', import.meta.url).href)};
-    const server = await startHarborMock({ fixtures: ${JSON.stringify(FIXTURES)} });
+    const server = await startHarborMock();
     console.log(server.url, server.pid);
     setInterval(() => {}, 1 << 30);
   `;
@@ -262,7 +298,7 @@ test('binaryPath prefers HARBOR_MOCK_BIN', () => {
 });
 
 test('connectHarborMock attaches to a running server and leaves it running', async () => {
-  const server = await startHarborMock({ fixtures: FIXTURES });
+  const server = await startHarborMock();
   try {
     const attached = await connectHarborMock(`${server.url}/`);
     assert.equal(attached.url, server.url);

@@ -11,6 +11,7 @@ import {
   type HarborMock,
   type JournalEntry,
   type Session,
+  type SessionInfo,
 } from '../lib/index.js';
 
 export async function example(): Promise<void> {
@@ -25,6 +26,13 @@ export async function example(): Promise<void> {
   await harbor.faults.remove(id);
   await harbor.faults.clear();
   const entries: JournalEntry[] = await harbor.journal({ method: 'GET', status: 200 });
+  const first: JournalEntry | undefined = entries[0];
+  const sizes: number = (first?.body_size ?? 0) + (first?.response_size ?? 0) + (first?.body?.length ?? 0);
+  const source: 'client' | 'generated' | undefined = first?.request_id_source;
+  const cut: boolean = first?.body_truncated ?? false;
+  const why: string | undefined = first?.error;
+  const live: SessionInfo[] = await harbor.sessions();
+  console.log(sizes, source, cut, why, live[0]?.id, live[0]?.last_used, live[0]?.robots);
   const cleared: number = await harbor.clearJournal();
   const session: Session = await harbor.session({ fixtures: 'fixtures.json' });
   const counts = await session.reset();

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEFAULT_FIXTURES, PLUGIN_INSTALLED, create_robot, harbor
+from conftest import PLUGIN_INSTALLED, create_robot, harbor
 from harbor_mock import HarborMock, Session
 
 
@@ -47,12 +47,39 @@ def test_ini_options_and_logs_of_a_failed_test(pytester: pytest.Pytester) -> Non
             assert False
         """
     )
+    pytester.makepyfile(
+        test_500="""
+        import base64, json, urllib.error, urllib.request
+
+        def harbor(method, url, body):
+            request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method)
+            request.add_header("Authorization", "Basic " + base64.b64encode(b"admin:Harbor12345").decode())
+            request.add_header("Content-Type", "application/json")
+            try:
+                return urllib.request.urlopen(request).status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        def test_fails_on_a_500(harbor_mock):
+            zoe = {"username": "zoe", "password": "Zoe12345", "email": "zoe@example.com", "realname": "Zoe"}
+            assert harbor("POST", harbor_mock.api_url + "/users", zoe) == 201
+            # Another user's email: Harbor's database refuses it, and Harbor answers 500.
+            assert harbor("PUT", harbor_mock.api_url + "/users/2", {"email": zoe["email"], "realname": "Alice"}) == 500
+            assert False
+        """
+    )
     plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
-    result = pytester.runpytest_subprocess(*plugin, "-o", f"harbor_mock_fixtures={DEFAULT_FIXTURES}")
-    result.assert_outcomes(passed=1, failed=1)
-    # The failed test's report lists the requests of its session.
+    result = pytester.runpytest_subprocess(*plugin)
+    result.assert_outcomes(passed=1, failed=2)
+    # The failed test's report lists the requests of its session, with the reason for a 500.
     result.stdout.fnmatch_lines(
         ["*harbor-mock requests (http://127.0.0.1:*/sessions/*)*", "*GET /api/v2.0/robots?page=2 -> 401 (anonymous)"]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*POST /api/v2.0/users -> 201 (admin)",
+            '*PUT /api/v2.0/users/2 -> 500 (admin): duplicate key value violates unique constraint "harbor_user_email_key"',
+        ]
     )
 
 
@@ -67,7 +94,7 @@ def test_plugin_attaches_to_the_server_in_harbor_mock_url(
         """
     )
     plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
-    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
+    with HarborMock() as server:
         monkeypatch.setenv("HARBOR_MOCK_URL", server.url)
         result = pytester.runpytest_subprocess(*plugin)
     result.assert_outcomes(passed=1)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_FIXTURES, REPO, create_robot, harbor
+from conftest import DEFAULT_FIXTURES, create_robot, harbor
 from harbor_mock import ControlError, HarborMock, HarborMockError, find_binary
 
 
@@ -40,7 +40,7 @@ def alive(pid: int) -> bool:
 
 
 def test_start_serves_and_stop_frees_the_port() -> None:
-    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
+    with HarborMock() as server:
         assert server.url.startswith("http://127.0.0.1:")
         assert server.api_url == server.url + "/api/v2.0"
         assert harbor("GET", server.api_url + "/robots") == (200, [])
@@ -50,12 +50,12 @@ def test_start_serves_and_stop_frees_the_port() -> None:
     assert refused(url)
 
 
-def test_default_fixtures_when_none_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Without --fixtures the binary serves its defaults (built in; a binary from before that
-    # change reads fixtures/default.json relative to its working directory, hence the chdir).
-    monkeypatch.chdir(REPO)
+def test_built_in_default_fixtures_when_none_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without --fixtures the binary serves the fixtures built into it, wherever it runs.
+    monkeypatch.chdir(tmp_path)
     with HarborMock() as server:
         assert "--fixtures" not in server.command(find_binary())
+        assert server.reset() == {"users": 4, "projects": 1, "members": 3, "robots": 0}
         assert harbor("GET", server.api_url + "/robots?q=Level%3Dproject%2CProjectID%3D1", auth="alice:Alice12345")[0] == 200
 
 
@@ -95,12 +95,12 @@ def test_binary_env_var_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 def test_harbor_mock_env_of_the_caller_does_not_leak_in(monkeypatch: pytest.MonkeyPatch) -> None:
     # A control token meant for another server would lock this helper out of its own.
     monkeypatch.setenv("HARBOR_MOCK_CONTROL_TOKEN", "secret")
-    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
-        assert server.reset() == {"users": 4, "projects": 1, "members": 2, "robots": 0}
+    with HarborMock() as server:
+        assert server.reset() == {"users": 4, "projects": 1, "members": 3, "robots": 0}
 
 
 def test_sessions_are_isolated_from_each_other_and_the_server() -> None:
-    with HarborMock(fixtures=DEFAULT_FIXTURES) as server, server.session() as one, server.session() as two:
+    with HarborMock() as server, server.session() as one, server.session() as two:
         assert one.url.startswith(server.url + "/sessions/") and one.api_url == one.url + "/api/v2.0"
         assert create_robot(one.api_url)[0] == 201
         assert create_robot(two.api_url)[0] == 201  # the same name again: no conflict
@@ -115,7 +115,7 @@ def test_sessions_are_isolated_from_each_other_and_the_server() -> None:
 
 def test_session_with_its_own_fixtures() -> None:
     fixtures = {"users": [{"id": 1, "username": "zoe", "password": "Zoe12345", "sysadmin": True}]}
-    with HarborMock(fixtures=DEFAULT_FIXTURES) as server, server.session(fixtures) as session:
+    with HarborMock() as server, server.session(fixtures) as session:
         assert harbor("GET", session.api_url + "/robots", auth="zoe:Zoe12345")[0] == 200
         assert harbor("GET", session.api_url + "/robots")[0] == 401
         with pytest.raises(ControlError) as info:
@@ -125,7 +125,7 @@ def test_session_with_its_own_fixtures() -> None:
 
 @pytest.mark.parametrize("where", ["server", "session"])
 def test_clock_journal_faults_and_reset_round_trip(where: str) -> None:
-    with HarborMock(fixtures=DEFAULT_FIXTURES, clock="2026-01-01T00:00:00Z") as server:
+    with HarborMock(clock="2026-01-01T00:00:00Z") as server:
         target = server if where == "server" else server.session()
         # clock
         assert target.clock.advance(timedelta(days=31))["now"] == "2026-02-01T00:00:00.000Z"
@@ -151,12 +151,59 @@ def test_clock_journal_faults_and_reset_round_trip(where: str) -> None:
         assert target.clear_journal() == 3
         assert target.journal() == []
         # reset
-        assert target.reset() == {"users": 4, "projects": 1, "members": 2, "robots": 0}
+        assert target.reset() == {"users": 4, "projects": 1, "members": 3, "robots": 0}
         assert target.clock.get() == {"now": "2026-01-01T00:00:00.000Z", "frozen": True}
 
 
+def test_sessions_are_listed_until_closed() -> None:
+    with HarborMock() as server:
+        assert server.sessions() == []
+        with server.session() as one, server.session() as two:
+            assert create_robot(one.api_url)[0] == 201
+            listed = {s["id"]: s for s in server.sessions()}
+            assert set(listed) == {one.id, two.id}
+            assert listed[one.id]["robots"] == 1 and listed[two.id]["robots"] == 0
+            assert listed[one.id]["created"] <= listed[one.id]["last_used"]
+        assert server.sessions() == []
+
+
+def test_journal_entries_carry_bodies_sizes_and_request_id_source() -> None:
+    with HarborMock(seed=7) as server:
+        status, robot = create_robot(server.api_url)
+        assert status == 201 and robot is not None
+        harbor("POST", server.api_url + "/users", {"username": "zoe", "password": "Zoe12345"})
+        created, refused_user = server.journal(method="POST")
+        assert created["request_id_source"] == "generated" and created["status"] == 201
+        assert json.loads(created["body"])["name"] == "ci"
+        assert created["body_size"] == len(created["body"]) and "body_truncated" not in created
+        assert created["response_size"] > 0 and "error" not in created
+        assert json.loads(refused_user["body"])["password"] == "<redacted>"
+        assert server.journal(method="GET") == []
+
+
+def test_every_log_line_kept_on_request() -> None:
+    with HarborMock(log_lines=None) as server:
+        for _ in range(600):
+            harbor("GET", server.api_url + "/health")
+    # stop() waits for the end of the output: every request line is there, none dropped.
+    assert len([line for line in server.logs() if "path=/api/v2.0/health status=200" in line]) == 600
+
+
+def test_returncode_of_a_server_that_died() -> None:
+    with HarborMock() as server:
+        assert server.pid is not None and server.returncode is None
+        exited = os.pidfd_open(server.pid)
+        try:
+            os.kill(server.pid, signal.SIGKILL)
+            assert select.select([exited], [], [], 10)[0]
+        finally:
+            os.close(exited)
+        assert server.returncode == -signal.SIGKILL
+    assert server.returncode is None
+
+
 def test_stop_is_idempotent_and_ends_sessions_quietly() -> None:
-    server = HarborMock(fixtures=DEFAULT_FIXTURES).start()
+    server = HarborMock().start()
     session = server.session()
     server.stop()
     server.stop()
@@ -172,7 +219,7 @@ def test_killed_test_process_leaves_no_server_behind(tmp_path: Path) -> None:
         f"""
         import sys
         from harbor_mock import HarborMock
-        server = HarborMock(fixtures={str(DEFAULT_FIXTURES)!r}).start()
+        server = HarborMock().start()
         print(server.url, server.pid, flush=True)
         sys.stdin.read()
         """
@@ -203,7 +250,7 @@ def test_server_started_from_a_short_lived_thread_outlives_it() -> None:
     # The parent-death signal follows the forking thread: servers are forked from one
     # long-lived thread, so the end of the thread that called start() must not stop them.
     servers: list[HarborMock] = []
-    worker = threading.Thread(target=lambda: servers.append(HarborMock(fixtures=DEFAULT_FIXTURES).start()))
+    worker = threading.Thread(target=lambda: servers.append(HarborMock().start()))
     worker.start()
     worker.join()
     with servers[0] as server:
@@ -211,7 +258,7 @@ def test_server_started_from_a_short_lived_thread_outlives_it() -> None:
 
 
 def test_connect_attaches_to_a_running_server_and_leaves_it_running() -> None:
-    with HarborMock(fixtures=DEFAULT_FIXTURES) as server:
+    with HarborMock() as server:
         attached = HarborMock.connect(server.url + "/")
         assert attached.url == server.url
         with attached.session() as session:
@@ -224,7 +271,7 @@ def test_connect_attaches_to_a_running_server_and_leaves_it_running() -> None:
 
 
 def test_a_forgotten_server_stops_when_collected() -> None:
-    server = HarborMock(fixtures=DEFAULT_FIXTURES).start()
+    server = HarborMock().start()
     url = server.url
     del server
     gc.collect()

@@ -15,7 +15,17 @@ session of one server per test run; see `harbor_mock.pytest_plugin`.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._control import ClockState, Clock, ControlError, FaultRule, Faults, Fixtures, Instance, JournalEntry
+from ._control import (
+    Clock,
+    ClockState,
+    ControlError,
+    FaultRule,
+    Faults,
+    Fixtures,
+    Instance,
+    JournalEntry,
+    SessionInfo,
+)
 from ._server import HarborMock, HarborMockError, Session, find_binary
 
 try:
@@ -35,5 +45,6 @@ __all__ = [
     "Instance",
     "JournalEntry",
     "Session",
+    "SessionInfo",
     "find_binary",
 ]

@@ -54,17 +54,47 @@ class FaultRule(TypedDict, total=False):
 
 
 class JournalEntry(TypedDict, total=False):
-    """One journaled request; `Authorization` and cookies in `headers` are redacted."""
+    """One journaled request (keys the server omits when empty are absent: `query`, `error`,
+    `body`, `body_truncated`). `Authorization` and cookies in `headers` are redacted, and so is
+    the value of every key naming a secret or password in `body`."""
 
+    #: Position in the journal's history, from 1.
     seq: int
+    #: The instance's clock when the request arrived (RFC 3339).
     time: str
     method: str
+    #: A session's path without its `/sessions/<id>` prefix.
     path: str
+    #: The raw query string.
     query: str
     request_id: str
+    #: `client` when the request carried `X-Request-Id`, `generated` when the mock made it.
+    request_id_source: str
     status: int
+    #: The response body's size in bytes.
+    response_size: int
+    #: Why the mock answered a 500 (its `X-Harbor-Mock-Error` header).
+    error: str
+    #: `anonymous`, a username, or a robot's full name.
     caller: str
     headers: dict[str, str]
+    #: The request body's size in bytes, as sent.
+    body_size: int
+    #: The request body as text (redacted), at most the server's per-body limit of it.
+    body: str
+    #: Present (True) when `body` was cut at that limit.
+    body_truncated: bool
+
+
+class SessionInfo(TypedDict):
+    """A live session as `GET /_mock/sessions` lists it."""
+
+    id: str
+    #: When it was made and when a request last reached it (RFC 3339, real time).
+    created: str
+    last_used: str
+    #: Robots it holds.
+    robots: int
 
 
 def format_time(when: Union[str, datetime]) -> str:

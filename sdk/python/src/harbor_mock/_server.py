@@ -20,14 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Callable, Deque, List, Mapping, Optional, Sequence, Type, Union
+from typing import Callable, Deque, List, Mapping, Optional, Sequence, Type, Union, cast
 
-from ._control import ControlError, Fixtures, Instance, format_time
+from ._control import ControlError, Fixtures, Instance, SessionInfo, format_time
 
 #: The startup line, in either log format (`pretty` text or `json` `fields.message`).
 _LISTENING = re.compile(r"harbor-mock listening on http://([^\s;\"]+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-#: Log lines kept for error messages and `logs()`.
+#: Log lines kept for error messages and `logs()`, unless `log_lines` says otherwise.
 _KEEP_LINES = 500
 _TAIL_LINES = 20
 
@@ -107,8 +107,8 @@ class _Output:
     """The server's output lines, kept apart from HarborMock so the thread that reads them
     does not keep the HarborMock alive (its finalizer stops the server when it is collected)."""
 
-    def __init__(self) -> None:
-        self.lines: Deque[str] = collections.deque(maxlen=_KEEP_LINES)
+    def __init__(self, keep: Optional[int]) -> None:
+        self.lines: Deque[str] = collections.deque(maxlen=keep)
 
     def read(self, proc: "subprocess.Popen[bytes]", address: List[str], found: threading.Event) -> None:
         # Reads to the end so the server never blocks on a full pipe.
@@ -148,7 +148,9 @@ class HarborMock(Instance):
     Options (all optional): `fixtures` (a file path or a fixtures mapping; the binary's
     built-in defaults when omitted), `seed`, `clock` (RFC 3339 or datetime: start frozen
     there), `robot_prefix`, `journal_size`, `binary` (else `find_binary()`), `args` (extra
-    command-line flags), `start_timeout` (seconds until the startup line).
+    command-line flags such as `["--session-ttl", "30m"]`), `start_timeout` (seconds until the
+    startup line), `log_lines` (how many of the server's output lines `logs()` keeps; None
+    keeps them all).
 
     `start()` (or entering the `with` block) raises HarborMockError when the server does not
     start; `stop()` (or leaving the block, or garbage collection, or interpreter exit) stops it.
@@ -165,6 +167,7 @@ class HarborMock(Instance):
         binary: Optional[PathLike] = None,
         args: Sequence[str] = (),
         start_timeout: float = 10.0,
+        log_lines: Optional[int] = _KEEP_LINES,
     ) -> None:
         super().__init__("")
         self._options = dict(
@@ -175,7 +178,8 @@ class HarborMock(Instance):
         self._start_timeout = start_timeout
         self._proc: Optional["subprocess.Popen[bytes]"] = None
         self._attached = False
-        self._output = _Output()
+        self._output = _Output(log_lines)
+        self._reader: Optional[threading.Thread] = None
         self._tmpdir: Optional[tempfile.TemporaryDirectory[str]] = None
         self._finalizer: Optional[weakref.finalize[..., HarborMock]] = None
         self.binary: Optional[Path] = None
@@ -203,6 +207,12 @@ class HarborMock(Instance):
     def running(self) -> bool:
         """Started (or attached) and not stopped."""
         return self._proc is not None or self._attached
+
+    @property
+    def returncode(self) -> Optional[int]:
+        """The server's exit status once its process has ended (negative: the signal that
+        ended it); None while it runs, before `start()`, after `stop()` and when attached."""
+        return None if self._proc is None else self._proc.poll()
 
     @property
     def url(self) -> str:
@@ -267,9 +277,10 @@ class HarborMock(Instance):
 
         address: List[str] = []
         found = threading.Event()
-        threading.Thread(
+        self._reader = threading.Thread(
             target=self._output.read, args=(proc, address, found), name=f"harbor-mock-{proc.pid}", daemon=True
-        ).start()
+        )
+        self._reader.start()
         if not found.wait(self._start_timeout):
             self.stop()
             raise HarborMockError(
@@ -301,8 +312,13 @@ class HarborMock(Instance):
         return f"command: {' '.join(cmd)}\nlast log lines:\n{shown}"
 
     def logs(self) -> List[str]:
-        """The server's output lines (the last 500 at most)."""
+        """The server's output lines (the last `log_lines` of them, 500 by default)."""
         return list(self._output.lines)
+
+    def sessions(self) -> List[SessionInfo]:
+        """The sessions that live on this server (`GET /_mock/sessions`), with when each was
+        made and last used and how many robots it holds."""
+        return cast(List[SessionInfo], self._client.call("GET", "/sessions"))
 
     def session(self, fixtures: Union[PathLike, Fixtures, None] = None) -> "Session":
         """A new isolated instance (own state, clock, journal, faults) on this server.
@@ -322,11 +338,14 @@ class HarborMock(Instance):
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s); detach from a connected one.
-        Idempotent."""
+        Idempotent. Once it returns, `logs()` holds the server's last lines too."""
         self._attached = False
         if self._finalizer is not None:
             self._finalizer()  # runs _stop_process once
             self._finalizer = None
+        if self._reader is not None:
+            self._reader.join(5)  # the output ends with the process
+            self._reader = None
         self._proc = None
         self._cleanup_tmp()
 

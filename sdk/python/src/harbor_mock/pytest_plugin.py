@@ -69,4 +69,5 @@ def harbor_mock(harbor_mock_server: HarborMock) -> Iterator[Session]:
         print(f"--- harbor-mock requests ({session.url}) ---")
         for e in journal:
             query = f"?{e['query']}" if e.get("query") else ""
-            print(f"{e['time']} {e['method']} {e['path']}{query} -> {e['status']} ({e['caller']})")
+            why = f": {e['error']}" if e.get("error") else ""  # the reason for a 500
+            print(f"{e['time']} {e['method']} {e['path']}{query} -> {e['status']} ({e['caller']}){why}")
