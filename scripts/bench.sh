@@ -10,8 +10,9 @@
 # Options: --markdown FILE writes the table as Markdown; --profile P builds with cargo profile P
 # (default: release; --smoke defaults to dev, which `cargo test` has already built); --only
 # SECTIONS runs some of startup, throughput, scale, persistence, memory, sessions (comma-separated);
-# --before BIN adds the figures of BIN, a build from before the state store (its JSON state
-# file), for comparison.
+# --before BIN adds the figures of BIN, an earlier build, for comparison: its throughput paired
+# with this build's, and (scale, persistence) its load and writes with a JSON state file, as
+# builds from before the state store kept their state.
 # Installs wrk and eatmydata (Debian packages) when missing. Servers listen on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -326,6 +326,45 @@ def throughput(args, table, mock_1k, store_10k):
     clat = statistics.median(r["lat"][99] for r in cp99)
     table.add("GET /robots/{id} p99 at 64 connections, ms", lat, clat, None, "< 5 ms", lat < 5,
               fmt="{:.2f}")
+    if args.before:
+        throughput_before(args, table, mock_1k, store_10k)
+
+
+def throughput_before(args, table, mock_1k, store_10k):
+    """The same three loads on `--before`, paired directly with this build (both up at once,
+    alternating): (info) rows of this build's req/s over the earlier one's."""
+    secs, c, rounds = args.secs, 4, args.rounds
+    post_script = os.path.join(HERE, "post-unique.lua")
+    servers = []
+    try:
+        def start(binary, fixtures, name):
+            servers.append(Server([binary] + mock_argv(args, fixtures)[1:], log_path(args, name)))
+            return servers[-1]
+        b1k = start(args.before, args.store_1k, "before-1k")
+        b10k = start(args.before, store_10k, "before-10k")
+        bpost = start(args.before, DEFAULT_FIXTURES, "before-post")
+        m10k = start(args.mock, store_10k, "mock-10k")
+        mpost = start(args.mock, DEFAULT_FIXTURES, "mock-post")
+        tags = itertools.count()
+        post = lambda server: wrk(server.url("/api/v2.0/robots"), c, secs, script=post_script,
+                                  script_args=(f"run{next(tags)}",))
+        get_path = f"/api/v2.0/robots/{args.n_small // 2}"
+        pairs = [
+            ("GET /robots/{id} (1k store)",
+             lambda: wrk(mock_1k.url(get_path), c, secs), lambda: wrk(b1k.url(get_path), c, secs)),
+            ("GET /robots (10k store, filtered, sorted)",
+             lambda: wrk(m10k.url(LIST_PATH), c, secs), lambda: wrk(b10k.url(LIST_PATH), c, secs)),
+            ("POST /robots (unique names)", lambda: post(mpost), lambda: post(bpost)),
+        ]
+        for name, now, earlier in pairs:
+            runs, refs = paired(now, earlier, rounds)
+            no_errors(f"{name}, this build", runs)
+            no_errors(f"{name}, before", refs)
+            table.add(f"  {name}: this build / before, req/s", median_rps(runs),
+                      median_rps(refs), median_ratio(runs, refs), "(info)", True)
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def settled_rss_mib(server, limit_s=20.0):
@@ -664,8 +703,9 @@ def session_create_ms(server, runs):
 
 
 def sessions(args, table, store_10k):
-    """Session creation and memory over the 10k store, then a create-and-write loop under a
-    TTL whose memory must level off."""
+    """Session creation and memory over the 10k store, the memory of a robot written into a
+    session against the main instance, then a create-and-write loop under a TTL whose memory
+    must level off."""
     server = Server(mock_argv(args, store_10k), log_path(args, "sessions"))
     try:
         check(server.request("GET", "/api/v2.0/robots/1")[0] == 200, "GET before sessions")
@@ -677,33 +717,56 @@ def sessions(args, table, store_10k):
         idle = settled_rss_mib(server, limit_s=5) - before
         table.add("100 sessions over 10k robots, before any write: RSS added, MiB", idle, None,
                   None, "<= 20 MiB", idle <= 20, fmt="{:.1f}")
-        writes = args.session_writes
-        body = json.dumps({"name": "w", "duration": 30, "level": "project",
-                           "permissions": [{"kind": "project", "namespace": "library",
-                                            "access": [{"resource": "repository",
-                                                        "action": "pull"}]}]})
-        for i in range(writes):
-            session = ids[i % len(ids)]
-            status, _, _ = server.request("POST", f"/sessions/{session}/api/v2.0/robots",
-                                          body=body.replace('"w"', f'"w{i}"'))
-            check(status == 201, f"session write {i}: {status}")
-        per_robot = (settled_rss_mib(server, limit_s=5) - before - idle) * 1024 * 1024 / writes
-        table.add(f"memory per robot written in sessions ({writes} robots over 100 sessions), B",
-                  per_robot, None, None, "(info: about the main instance's)", True)
         for session in ids:
             server.request("DELETE", f"/_mock/sessions/{session}")
     finally:
         server.stop()
 
-    # Clients that never delete their sessions: a TTL bounds what they keep.
+    # A robot written into a session against one written into the main instance, each on a
+    # fresh server (the first writes of a process grow its heap, so one process would favour
+    # whichever side went second), with the journal off: each instance keeps its own journal,
+    # which would weigh 100 sessions' entries against the main instance's one ring.
+    writes = args.session_writes
+    body = json.dumps({"name": "w", "duration": 30, "level": "project",
+                       "permissions": [{"kind": "project", "namespace": "library",
+                                        "access": [{"resource": "repository",
+                                                    "action": "pull"}]}]})
+
+    def per_robot_written(in_sessions):
+        server = Server(mock_argv(args, store_10k) + ["--journal-size", "0"],
+                        log_path(args, "sessions-writes"))
+        try:
+            paths = ["/api/v2.0/robots"]
+            if in_sessions:
+                paths = [f"/sessions/{new_session(server)}/api/v2.0/robots" for _ in range(100)]
+            before = settled_rss_mib(server, limit_s=5)
+            for i in range(writes):
+                status, _, _ = server.request("POST", paths[i % len(paths)],
+                                              body=body.replace('"w"', f'"w{i}"'))
+                check(status == 201, f"write {i}: {status}")
+            return (settled_rss_mib(server, limit_s=5) - before) * 1024 * 1024 / writes
+        finally:
+            server.stop()
+
+    in_sessions, in_main = per_robot_written(True), per_robot_written(False)
+    table.add(f"memory per robot written: {writes} robots over 100 sessions / into the main "
+              "instance (journal off), B", in_sessions, in_main, in_sessions / in_main,
+              "(info)", True)
+
+    # Clients that never delete their sessions: a TTL bounds what they keep. The loop is paced
+    # (200 sessions a second, each with 5 robots) so that the sessions alive within one TTL stay
+    # under the 1,024 cap, which would otherwise refuse creations before any expired.
     ttl_s = 2
+    pace_s = 0.005
     server = Server(mock_argv(args, store_10k) + ["--session-ttl", f"{ttl_s}s"],
                     log_path(args, "sessions-ttl"))
     try:
         samples = []
-        end = time.perf_counter() + args.plateau_secs
+        start = time.perf_counter()
+        end = start + args.plateau_secs
         i = 0
         while time.perf_counter() < end:
+            time.sleep(max(0.0, start + i * pace_s - time.perf_counter()))
             session = new_session(server)
             for j in range(5):
                 status, _, _ = server.request("POST", f"/sessions/{session}/api/v2.0/robots",
@@ -766,7 +829,7 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--markdown")
-    p.add_argument("--before", help="the binary before the state store, for its figures")
+    p.add_argument("--before", help="an earlier build, for its figures beside this one's")
     p.add_argument("--only", help="comma-separated sections: startup, throughput, scale, "
                    "persistence, memory, sessions (default: all)")
     args = p.parse_args()
@@ -793,7 +856,7 @@ def main():
     if "startup" in sections:
         print("== startup", flush=True)
         rss_empty = startup(args, table)
-    store_1k = fixtures(args, 1000, True)
+    store_1k = args.store_1k = fixtures(args, 1000, True)
     store_10k = fixtures(args, 10_000, True)
     if sections & {"throughput", "scale"}:
         # The 1k store serves GET by id throughout, the reference of the scale check included.
