@@ -13,11 +13,12 @@ fn fixtures_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/default.json")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("harbor-mock-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory under the system's temporary one, removed when the test ends.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("harbor-mock-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// A running server process; its output is collected for inspection.
@@ -127,6 +128,22 @@ impl Drop for Server {
     }
 }
 
+/// Sending a test's request: a transport error fails the test.
+trait Fetch {
+    async fn fetch(self) -> reqwest::Response;
+    async fn fetch_json<T: serde::de::DeserializeOwned>(self) -> T;
+}
+
+impl Fetch for reqwest::RequestBuilder {
+    async fn fetch(self) -> reqwest::Response {
+        self.send().await.unwrap()
+    }
+
+    async fn fetch_json<T: serde::de::DeserializeOwned>(self) -> T {
+        self.fetch().await.json().await.unwrap()
+    }
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
@@ -158,7 +175,7 @@ fn a_bad_fixtures_file_stops_the_server_naming_file_and_line() {
         ),
     ];
     for (text, expected) in cases {
-        let path = dir.join("bad.json");
+        let path = dir.path().join("bad.json");
         std::fs::write(&path, text).unwrap();
         let out = Command::new(BIN)
             .args(["--listen", "127.0.0.1:0", "--fixtures"])
@@ -181,9 +198,8 @@ async fn sigterm_with_an_open_connection_exits_0_within_a_second() {
         let reply = client
             .get(format!("{}/api/v2.0/robots", server.base))
             .basic_auth("admin", Some("Harbor12345"))
-            .send()
-            .await
-            .unwrap();
+            .fetch()
+            .await;
         assert_eq!(reply.status(), 200);
         server.signal(signal);
         let (code, took) = server.wait(Duration::from_secs(5));
@@ -203,26 +219,20 @@ async fn logs_never_carry_credentials_or_secrets() {
         .header("X-Request-Id", "log-check-1")
         .json(&serde_json::json!({"name": "ops", "duration": -1, "level": "system",
             "permissions": [{"kind": "system", "namespace": "/", "access": [{"resource": "robot", "action": "list"}]}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+.fetch_json()
+.await;
     let secret = created["secret"].as_str().unwrap().to_string();
     client
         .get(format!("{}/api/v2.0/robots", server.base))
         .basic_auth("robot$ops", Some(&secret))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     client
         .patch(format!("{}/api/v2.0/robots/1", server.base))
         .basic_auth("admin", Some("Harbor12345"))
         .json(&serde_json::json!({"secret": "Supplied-Secret-7"}))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     // The request lines are flushed by the log writer's thread; wait for the last one.
     let output = server.output.wait_for("PATCH", Duration::from_secs(5));
     assert!(
@@ -244,7 +254,7 @@ async fn logs_never_carry_credentials_or_secrets() {
 #[tokio::test]
 async fn state_store_survives_sigkill_with_every_acknowledged_write() {
     let dir = temp_dir("crash");
-    let state = dir.join("harbor.db");
+    let state = dir.path().join("harbor.db");
     let state_arg = state.display().to_string();
     let client = client();
     let mut acknowledged: Vec<String> = Vec::new();
@@ -313,7 +323,6 @@ async fn state_store_survives_sigkill_with_every_acknowledged_write() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn system_robot(name: &str) -> serde_json::Value {
@@ -327,12 +336,8 @@ async fn robot_names(client: &reqwest::Client, base: &str) -> std::collections::
     let list: Vec<serde_json::Value> = client
         .get(format!("{base}/api/v2.0/robots?page_size=0"))
         .basic_auth("admin", Some("Harbor12345"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     list.iter()
         .map(|r| r["name"].as_str().unwrap().to_string())
         .collect()
@@ -343,7 +348,7 @@ async fn robot_names(client: &reqwest::Client, base: &str) -> std::collections::
 #[tokio::test]
 async fn state_store_keeps_the_state_across_restarts() {
     let dir = temp_dir("restart");
-    let state = dir.join("harbor.db");
+    let state = dir.path().join("harbor.db");
     let state_arg = state.display().to_string();
     let client = client();
     let admin = |req: reqwest::RequestBuilder| req.basic_auth("admin", Some("Harbor12345"));
@@ -355,18 +360,13 @@ async fn state_store_keeps_the_state_across_restarts() {
     assert!(started.contains("into a new state store"), "{started}");
     let reply = admin(client.post(format!("{}/api/v2.0/robots", server.base)))
         .json(&system_robot("kept"))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(reply.status(), 201);
     let mut dumped: serde_json::Value = client
         .get(format!("{}/_mock/state", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     drop(server);
     // Readable as Harbor's tables, while no server runs.
     {
@@ -397,38 +397,31 @@ async fn state_store_keeps_the_state_across_restarts() {
     let reply = client
         .put(format!("{}/_mock/state", server.base))
         .json(&dumped)
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(reply.status(), 200);
     drop(server);
     let server = Server::start(&["--state-file", &state_arg]);
     let robot: serde_json::Value = admin(client.get(format!("{}/api/v2.0/robots/1", server.base)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     assert_eq!(robot["description"], "put back");
     // Reset goes back to the fixtures, and so does the store.
     let reply = client
         .post(format!("{}/_mock/reset", server.base))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(reply.status(), 200);
     drop(server);
     let server = Server::start(&["--state-file", &state_arg]);
     assert!(robot_names(&client, &server.base).await.is_empty());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A state file of an earlier version (the whole state as JSON) is imported once, and kept.
 #[tokio::test]
 async fn a_json_state_file_of_an_earlier_version_is_imported_once() {
     let dir = temp_dir("import");
-    let state = dir.join("state.json");
+    let state = dir.path().join("state.json");
     let state_arg = state.display().to_string();
     let json = r#"{"users":[{"id":1,"username":"admin","password":"Harbor12345","sysadmin":true}],
         "projects":[{"id":1,"name":"library","public":true}],
@@ -449,23 +442,21 @@ async fn a_json_state_file_of_an_earlier_version_is_imported_once() {
     let status = client
         .get(format!("{}/api/v2.0/robots", server.base))
         .basic_auth("robot$old", Some("Old-Secret-1"))
-        .send()
+        .fetch()
         .await
-        .unwrap()
         .status();
     assert_eq!(status, 200, "the imported robot logs in with its secret");
     let reply = client
         .post(format!("{}/api/v2.0/robots", server.base))
         .basic_auth("admin", Some("Harbor12345"))
         .json(&system_robot("new"))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     let created: serde_json::Value = reply.json().await.unwrap();
     assert_eq!(created["id"], 9, "the sequence came along");
     drop(server);
     assert_eq!(
-        std::fs::read_to_string(dir.join("state.json.imported")).unwrap(),
+        std::fs::read_to_string(dir.path().join("state.json.imported")).unwrap(),
         json
     );
     assert!(
@@ -481,20 +472,19 @@ async fn a_json_state_file_of_an_earlier_version_is_imported_once() {
     assert!(!started.contains("imported the JSON"), "{started}");
     let names = robot_names(&client, &server.base).await;
     assert!(names.contains("robot$old") && names.contains("robot$new"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_state_file_that_is_no_state_store_stops_the_server_naming_it() {
     let dir = temp_dir("bad-state");
-    let garbage = dir.join("garbage.db");
+    let garbage = dir.path().join("garbage.db");
     std::fs::write(&garbage, b"PK\x03\x04 a zip file").unwrap();
-    let other = dir.join("other.db");
+    let other = dir.path().join("other.db");
     rusqlite::Connection::open(&other)
         .unwrap()
         .execute_batch("CREATE TABLE notes (text TEXT)")
         .unwrap();
-    let missing_dir = dir.join("no-such-dir").join("harbor.db");
+    let missing_dir = dir.path().join("no-such-dir").join("harbor.db");
     let cases = [
         (
             &garbage,
@@ -551,29 +541,23 @@ async fn session_ttl_flag_expires_idle_sessions() {
     let client = client();
     let created: serde_json::Value = client
         .post(format!("{}/_mock/sessions", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     let id = created["id"].as_str().unwrap();
     let robots = format!("{}/sessions/{id}/api/v2.0/robots", server.base);
     let used = client
         .get(&robots)
         .basic_auth("admin", Some("Harbor12345"))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(used.status(), 200);
     // Idle from now: gone once idle a second (listing sweeps too). Polled, with a generous
     // limit, rather than slept.
     let listed = || async {
         client
             .get(format!("{}/_mock/sessions", server.base))
-            .send()
+            .fetch()
             .await
-            .unwrap()
             .json::<serde_json::Value>()
             .await
             .unwrap()
@@ -589,9 +573,8 @@ async fn session_ttl_flag_expires_idle_sessions() {
     let gone = client
         .get(&robots)
         .basic_auth("admin", Some("Harbor12345"))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(gone.status(), 404);
     assert_eq!(
         gone.text().await.unwrap(),

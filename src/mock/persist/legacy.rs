@@ -48,8 +48,11 @@ mod tests {
 
     #[test]
     fn the_json_is_kept_beside_the_store() {
-        let dir = std::env::temp_dir().join(format!("harbor-mock-legacy-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix("harbor-mock-legacy-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp.path();
         let path = dir.join("state.json");
         fs::write(&path, "{}\n").unwrap();
         let backup = keep(&path).unwrap();
@@ -57,6 +60,5 @@ mod tests {
         assert_eq!(fs::read_to_string(&backup).unwrap(), "{}\n");
         // A second import (a crash before the store replaced the JSON) keeps it again.
         assert_eq!(keep(&path).unwrap(), backup);
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,5 +1,4 @@
 use rusqlite::Connection;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::*;
@@ -13,26 +12,11 @@ use crate::wire::{Access, UserProfileReq};
 const NOW_MS: i64 = 1_787_292_000_123;
 
 /// A fresh directory under the system's temporary one, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("harbor-mock-persist-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("harbor-mock-persist-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// Users, projects, members, robots of every kind (system with two scopes, project, legacy,
@@ -107,20 +91,20 @@ fn rows_at(path: &Path) -> Rows {
 
 #[test]
 fn a_created_store_reads_back_every_row() {
-    let dir = TempDir::new("create");
-    let path = dir.join("state.db");
+    let dir = temp_dir("create");
+    let path = dir.path().join("state.db");
     let store = store();
     let rows = store.rows();
     assert_eq!(create(&path, &rows, Creation::New).unwrap(), None);
     assert_eq!(rows_at(&path), rows);
-    assert!(!dir.join("state.db.creating").exists());
+    assert!(!dir.path().join("state.db.creating").exists());
 }
 
 #[test]
 fn committed_changes_leave_the_same_rows_as_a_full_write() {
     // Arrange: a store on disk, attached.
-    let dir = TempDir::new("commit");
-    let path = dir.join("state.db");
+    let dir = temp_dir("commit");
+    let path = dir.path().join("state.db");
     let store = store();
     create(&path, &store.rows(), Creation::New).unwrap();
     store.set_change_sink(Some(Committer::start(&path).unwrap()));
@@ -180,8 +164,8 @@ fn committed_changes_leave_the_same_rows_as_a_full_write() {
 
 #[test]
 fn a_reset_replaces_every_row() {
-    let dir = TempDir::new("reset");
-    let path = dir.join("state.db");
+    let dir = temp_dir("reset");
+    let path = dir.path().join("state.db");
     let store = store();
     create(&path, &store.rows(), Creation::New).unwrap();
     store.set_change_sink(Some(Committer::start(&path).unwrap()));
@@ -194,8 +178,8 @@ fn a_reset_replaces_every_row() {
 
 #[test]
 fn a_write_is_durable_when_it_returns() {
-    let dir = TempDir::new("durable");
-    let path = dir.join("state.db");
+    let dir = temp_dir("durable");
+    let path = dir.path().join("state.db");
     let store = Arc::new(store());
     create(&path, &store.rows(), Creation::New).unwrap();
     let committer = Committer::start(&path).unwrap();
@@ -215,21 +199,21 @@ fn a_write_is_durable_when_it_returns() {
 
 #[test]
 fn what_is_not_a_state_store_is_refused_naming_the_file() {
-    let dir = TempDir::new("foreign");
-    let other = dir.join("other.db");
+    let dir = temp_dir("foreign");
+    let other = dir.path().join("other.db");
     Connection::open(&other)
         .unwrap()
         .execute_batch("CREATE TABLE notes (text TEXT)")
         .unwrap();
-    let newer = dir.join("newer.db");
+    let newer = dir.path().join("newer.db");
     create(&newer, &Rows::default(), Creation::New).unwrap();
     Connection::open(&newer)
         .unwrap()
         .pragma_update(None, "user_version", schema::VERSION + 1)
         .unwrap();
-    let garbage = dir.join("garbage.db");
+    let garbage = dir.path().join("garbage.db");
     std::fs::write(&garbage, b"\x00\x01not a database at all").unwrap();
-    let torn = dir.join("torn.db");
+    let torn = dir.path().join("torn.db");
     std::fs::write(
         &torn,
         b"SQLite format 3\0 and then nothing that SQLite can read",
@@ -249,7 +233,7 @@ fn what_is_not_a_state_store_is_refused_naming_the_file() {
             "neither a harbor-mock state store (SQLite) nor a JSON state",
         ),
         (torn, "file is not a database"),
-        (dir.join(""), "a directory"),
+        (dir.path().join(""), "a directory"),
     ];
     for (path, expected) in cases {
         let message = read(&path).unwrap_err().to_string();
@@ -263,16 +247,19 @@ fn what_is_not_a_state_store_is_refused_naming_the_file() {
 
 #[test]
 fn nothing_json_and_empty_are_told_apart() {
-    let dir = TempDir::new("kinds");
-    assert!(matches!(read(&dir.join("missing.db")), Ok(Found::Nothing)));
-    let empty = dir.join("empty.db");
+    let dir = temp_dir("kinds");
+    assert!(matches!(
+        read(&dir.path().join("missing.db")),
+        Ok(Found::Nothing)
+    ));
+    let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").unwrap();
     assert!(matches!(read(&empty), Ok(Found::Nothing)));
-    let json = dir.join("state.json");
+    let json = dir.path().join("state.json");
     std::fs::write(&json, b"{\"users\": []}\n").unwrap();
     assert!(matches!(read(&json), Ok(Found::Legacy)));
     // An import replaces the JSON with the store and keeps the JSON beside it.
     let kept = create(&json, &store().rows(), Creation::Import).unwrap();
-    assert_eq!(kept, Some(dir.join("state.json.imported")));
+    assert_eq!(kept, Some(dir.path().join("state.json.imported")));
     assert!(matches!(read(&json), Ok(Found::Store(_))));
 }
