@@ -494,7 +494,7 @@ fn a_state_file_that_is_no_state_store_stops_the_server_naming_it() {
             &other,
             "an SQLite database, but not a harbor-mock state store",
         ),
-        (&missing_dir, "unable to open database file"),
+        (&missing_dir, "No such file or directory"),
     ];
     for (path, expected) in cases {
         let out = Command::new(BIN)
@@ -582,4 +582,63 @@ async fn session_ttl_flag_expires_idle_sessions() {
             "{{\"errors\":[{{\"code\":\"NOT_FOUND\",\"message\":\"session {id} not found\"}}]}}\n"
         )
     );
+}
+
+#[test]
+fn a_state_store_serves_one_server_and_is_never_the_fixtures_file() {
+    let dir = temp_dir("one-server");
+    let state = dir.path().join("harbor.db");
+    let state_arg = state.to_str().unwrap();
+    let first = Server::start(&["--state-file", state_arg]);
+    assert!(
+        first.output.text().contains("admin admin:Harbor12345"),
+        "{}",
+        first.output.text()
+    );
+    let second = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--state-file", state_arg])
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "state store {state_arg}: in use by another harbor-mock (it holds {state_arg}.lock)"
+        )),
+        "{stderr}"
+    );
+    // The lock goes with the process, however it ends (Drop kills it).
+    drop(first);
+    let again = Server::start(&["--state-file", state_arg]);
+    // The store holds hashes only: the start-up line names the admins without a password.
+    assert!(
+        again
+            .output
+            .text()
+            .contains("admin admin (password as stored)"),
+        "{}",
+        again.output.text()
+    );
+    drop(again);
+
+    let fixtures = dir.path().join("fixtures.json");
+    std::fs::copy(fixtures_path(), &fixtures).unwrap();
+    let same = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--fixtures"])
+        .arg(&fixtures)
+        .arg("--state-file")
+        .arg(&fixtures)
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&same.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "--state-file {}: the same file as --fixtures",
+            fixtures.display()
+        )),
+        "{stderr}"
+    );
+    let kept = std::fs::read(&fixtures).unwrap();
+    assert_eq!(kept, std::fs::read(fixtures_path()).unwrap());
 }

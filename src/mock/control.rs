@@ -10,13 +10,14 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::sync::Arc;
 
 use super::clock::parse_duration;
 use super::faults::RuleSpec;
@@ -47,11 +48,20 @@ pub fn router(settings: &Settings) -> Router<Instances> {
         .route("/faults/{id}", delete(remove_fault))
         .route("/sessions", post(create_session).get(list_sessions))
         .route("/sessions/{id}", delete(delete_session))
+        .method_not_allowed_fallback(method_not_allowed)
         .route_layer(from_fn_with_state(
             settings.control_token.clone(),
             require_token,
         ));
     health.merge(control)
+}
+
+/// A known control path with a method it does not take, in the envelope of every other error.
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "method {method} is not allowed on /_mock{}",
+        uri.path()
+    ))
 }
 
 /// `Authorization: Bearer <token>` (or the dashboard's cookie) when a token is configured.
@@ -255,10 +265,26 @@ async fn remove_fault(ctx: Context, Path(id): Path<String>) -> Result<Response> 
     }
 }
 
+/// Sessions are opened, listed and closed on the main instance only: one session cannot see
+/// or close another, nor itself.
+fn main_only(state: &Instances, ctx: &Context, uri: &Uri) -> Result<()> {
+    if Arc::ptr_eq(&ctx.instance, &state.main) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(format!(
+            "path /_mock{} was not found: sessions are managed at /_mock/sessions",
+            uri.path()
+        )))
+    }
+}
+
 async fn create_session(
     State(state): State<Instances>,
+    ctx: Context,
+    uri: Uri,
     ControlJson(fixtures): ControlJson<Option<Fixtures>>,
 ) -> Result<Response> {
+    main_only(&state, &ctx, &uri)?;
     let id = state.create_session(fixtures)?;
     let base = format!("/sessions/{id}");
     let created = ok(
@@ -268,14 +294,18 @@ async fn create_session(
     Ok(response::with_location(created, &base))
 }
 
-async fn list_sessions(State(state): State<Instances>) -> Response {
-    ok(StatusCode::OK, &state.sessions.list())
+async fn list_sessions(State(state): State<Instances>, ctx: Context, uri: Uri) -> Result<Response> {
+    main_only(&state, &ctx, &uri)?;
+    Ok(ok(StatusCode::OK, &state.sessions.list()))
 }
 
 async fn delete_session(
     State(state): State<Instances>,
+    ctx: Context,
+    uri: Uri,
     Path(id): Path<String>,
 ) -> Result<Response> {
+    main_only(&state, &ctx, &uri)?;
     if state.sessions.remove(&id) {
         Ok(ok(StatusCode::OK, &json!({"deleted": id})))
     } else {

@@ -22,6 +22,12 @@ pub enum StartError {
     /// The state store cannot be opened, read or created.
     #[error(transparent)]
     State(#[from] persist::StateError),
+    /// `--fixtures` and `--state-file` name the same file.
+    #[error(
+        "--state-file {0}: the same file as --fixtures; the state store would replace the \
+         fixtures (give the store a path of its own)"
+    )]
+    SameFile(std::path::PathBuf),
     /// `--clock` is not a time.
     #[error("--clock / HARBOR_MOCK_CLOCK: {0:?} is not an RFC 3339 time")]
     Clock(String),
@@ -71,8 +77,11 @@ pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
         Some(file) => (file.display().to_string(), fixtures::read(file)?),
         None => ("built-in default".to_string(), DEFAULT_FIXTURES.to_string()),
     };
+    if let (Some(fixtures), Some(state_file)) = (&config.fixtures, &config.state_file) {
+        refuse_one_file_for_both(fixtures, state_file)?;
+    }
     let (state, users) = Instances::from_source(Arc::new(text), &path, settings(config)?)?;
-    let admins: Vec<String> = users
+    let mut admins: Vec<String> = users
         .iter()
         .filter(|u| u.sysadmin)
         .map(|u| match &u.password {
@@ -83,9 +92,14 @@ pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
     let mut source = format!("fixtures {path}");
     let mut state_text = None;
     if let Some(state_path) = &config.state_file {
-        let (from, text) = open_state(&state, state_path, &source)?;
-        source = from;
-        state_text = text;
+        let opened = open_state(&state, state_path, &source)?;
+        if !opened.from_fixtures {
+            // The state came from the store, whose passwords are hashes: names only.
+            let names = state.store().sysadmin_names().into_iter();
+            admins = names.map(|n| format!("{n} (password as stored)")).collect();
+        }
+        source = opened.source;
+        state_text = opened.text;
     }
     let counts = state.store().counts();
     if counts.robots >= LARGE_FIXTURES {
@@ -107,23 +121,27 @@ pub fn build_state(config: &Config) -> Result<(Instances, String), StartError> {
     Ok((state, summary))
 }
 
+/// `--fixtures` and `--state-file` naming one file would turn the fixtures into the store.
+fn refuse_one_file_for_both(fixtures: &Path, state_file: &Path) -> Result<(), StartError> {
+    match (fixtures.canonicalize(), state_file.canonicalize()) {
+        (Ok(a), Ok(b)) if a == b => Err(StartError::SameFile(state_file.to_path_buf())),
+        _ => Ok(()),
+    }
+}
+
 /// Loads the state store at `path` into the main instance (importing a JSON state file of an
 /// earlier version, or creating the store from the `fixtures` loaded) and attaches it, so
-/// every later change is committed to it. Returns what the state came from, for the start-up
-/// line, and the text of an imported JSON file (to be freed later).
-fn open_state(
-    state: &Instances,
-    path: &Path,
-    fixtures: &str,
-) -> Result<(String, Option<String>), StartError> {
+/// every later change is committed to it.
+fn open_state(state: &Instances, path: &Path, fixtures: &str) -> Result<Opened, StartError> {
+    let lock = persist::lock(path)?;
     let store = state.store();
     let shown = path.display().to_string();
-    let (source, text) = match persist::read(path)? {
+    let (source, text, from_fixtures) = match persist::read(path)? {
         Found::Store(rows) => {
             store
                 .restore(*rows)
                 .map_err(|e| persist::StateError::invalid(path, e))?;
-            (format!("state store {shown}"), None)
+            (format!("state store {shown}"), None, false)
         }
         Found::Legacy => {
             let text = fixtures::read(path)?;
@@ -134,15 +152,33 @@ fn open_state(
                  state store; the JSON is kept as {}",
                 kept.map(|k| k.display().to_string()).unwrap_or_default()
             );
-            (format!("state file {shown} (imported)"), Some(text))
+            (format!("state file {shown} (imported)"), Some(text), false)
         }
         Found::Nothing => {
             persist::create(path, &store.rows(), Creation::New)?;
-            (format!("{fixtures} into a new state store {shown}"), None)
+            (
+                format!("{fixtures} into a new state store {shown}"),
+                None,
+                true,
+            )
         }
     };
-    store.set_change_sink(Some(persist::Committer::start(path)?));
-    Ok((source, text))
+    store.set_change_sink(Some(persist::Committer::start(path, lock)?));
+    Ok(Opened {
+        source,
+        text,
+        from_fixtures,
+    })
+}
+
+/// What [`open_state`] loaded.
+struct Opened {
+    /// What the state came from, for the start-up line.
+    source: String,
+    /// The text of an imported JSON file, to be freed later.
+    text: Option<String>,
+    /// Whether the state is the fixtures' (a new store), not the store's own.
+    from_fixtures: bool,
 }
 
 /// Builds the state and binds the listener.

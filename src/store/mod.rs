@@ -708,6 +708,13 @@ impl Store {
         }
     }
 
+    /// The usernames of the system administrators, in id order.
+    pub fn sysadmin_names(&self) -> Vec<String> {
+        let tables = self.tables.read();
+        let admins = tables.users.values().filter(|u| u.sysadmin);
+        admins.map(|u| u.username.clone()).collect()
+    }
+
     /// Number of robots stored.
     pub fn robot_count(&self) -> usize {
         self.tables.read().robots.len()

@@ -793,3 +793,37 @@ async fn sessions_share_the_fixtures_and_are_listed() {
         assert!(time.ends_with('Z') && time.len() == 24, "{key}: {time}");
     }
 }
+
+#[tokio::test]
+async fn sessions_are_managed_from_the_main_instance_only() {
+    let app = TestApp::new();
+    let new_id = |reply: Reply| reply.json()["id"].as_str().unwrap().to_string();
+    let a = new_id(control(&app, Method::POST, "/_mock/sessions", None).await);
+    let b = new_id(control(&app, Method::POST, "/_mock/sessions", None).await);
+    let inside = format!("/sessions/{a}/_mock/sessions");
+    for (method, path) in [
+        (Method::GET, inside.clone()),
+        (Method::POST, inside.clone()),
+        (Method::DELETE, format!("{inside}/{b}")),
+        (Method::DELETE, format!("{inside}/{a}")),
+    ] {
+        let reply = control(&app, method.clone(), &path, None).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
+        assert_eq!(reply.json()["errors"][0]["code"], "NOT_FOUND");
+    }
+    // Neither session was closed, and no third one was opened.
+    let listed = control(&app, Method::GET, "/_mock/sessions", None).await;
+    assert_eq!(listed.json().as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_method_a_control_path_does_not_take_is_a_405_in_the_envelope() {
+    let app = TestApp::new();
+    let reply = control(&app, Method::DELETE, "/_mock/faults", None).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        reply.json(),
+        json!({"errors": [{"code": "METHOD_NOT_ALLOWED",
+                           "message": "method DELETE is not allowed on /_mock/faults"}]})
+    );
+}

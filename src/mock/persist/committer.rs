@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use super::write::Writer;
-use super::{Creation, Problem, StateError, create, open_store};
+use super::{Creation, Lock, Problem, StateError, create, open_store};
 use crate::store::durability::{Durability, Ticket};
 use crate::store::{Change, ChangeSink};
 
@@ -26,6 +26,8 @@ use crate::store::{Change, ChangeSink};
 pub struct Committer {
     shared: Arc<Shared>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// Held for as long as the store is written to.
+    _lock: Lock,
 }
 
 struct Shared {
@@ -46,8 +48,9 @@ struct Queue {
 }
 
 impl Committer {
-    /// Opens the state store at `path` for writing and starts its thread.
-    pub fn start(path: &Path) -> Result<Arc<Committer>, StateError> {
+    /// Opens the state store at `path`, which `lock` keeps to this process, for writing and
+    /// starts its thread.
+    pub fn start(path: &Path, lock: Lock) -> Result<Arc<Committer>, StateError> {
         let conn = open_store(path)?;
         let writer = Writer::new(&conn).map_err(|e| StateError::sqlite(path, e))?;
         let shared = Arc::new(Shared {
@@ -66,6 +69,7 @@ impl Committer {
         Ok(Arc::new(Committer {
             shared,
             thread: Mutex::new(Some(thread)),
+            _lock: lock,
         }))
     }
 }

@@ -11,26 +11,48 @@ pub fn is_json(head: &[u8]) -> bool {
     head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
-/// Where the JSON of `path` is kept once imported: `<path>.imported`.
-pub fn backup_path(path: &Path) -> PathBuf {
+/// Where the JSON of `path` is kept once imported: `<path>.imported`, or `<path>.imported.N`
+/// (the first free N from 1) when that name holds another file.
+fn backup_path(path: &Path, n: u32) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".imported");
+    if n > 0 {
+        name.push(format!(".{n}"));
+    }
     path.with_file_name(name)
 }
 
-/// Keeps the JSON at `path` as [`backup_path`], before the store replaces it: a hard link
-/// (the same file under a second name), or a copy where links are not possible.
+/// Keeps the JSON at `path` under a [`backup_path`], before the store replaces it: a hard link
+/// (the same file under a second name), or a copy where links are not possible. A backup
+/// already holding this JSON (an import cut short by a crash) is kept as it is; a file there
+/// with other content is never replaced.
 pub fn keep(path: &Path) -> io::Result<PathBuf> {
-    let backup = backup_path(path);
-    match fs::remove_file(&backup) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
+    for n in 0.. {
+        let backup = backup_path(path, n);
+        match fs::symlink_metadata(&backup) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if fs::hard_link(path, &backup).is_err() {
+                    fs::copy(path, &backup)?;
+                    File::open(&backup)?.sync_all()?;
+                }
+                return Ok(backup);
+            }
+            Err(e) => return Err(e),
+            Ok(_) if same_content(path, &backup)? => return Ok(backup),
+            Ok(_) => {}
+        }
     }
-    if fs::hard_link(path, &backup).is_err() {
-        fs::copy(path, &backup)?;
-        File::open(&backup)?.sync_all()?;
+    unreachable!("a free backup name is found before u32 runs out")
+}
+
+/// Whether `a` and `b` are one file (a hard link) or hold the same bytes.
+fn same_content(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let (ma, mb) = (fs::metadata(a)?, fs::metadata(b)?);
+    if (ma.dev(), ma.ino()) == (mb.dev(), mb.ino()) {
+        return Ok(true);
     }
-    Ok(backup)
+    Ok(ma.len() == mb.len() && mb.is_file() && fs::read(a)? == fs::read(b)?)
 }
 
 #[cfg(test)]
@@ -60,5 +82,16 @@ mod tests {
         assert_eq!(fs::read_to_string(&backup).unwrap(), "{}\n");
         // A second import (a crash before the store replaced the JSON) keeps it again.
         assert_eq!(keep(&path).unwrap(), backup);
+        // Another file under that name is never replaced: the next free name is taken.
+        fs::remove_file(&backup).unwrap();
+        fs::write(&backup, "PRECIOUS").unwrap();
+        let next = keep(&path).unwrap();
+        assert_eq!(next, dir.join("state.json.imported.1"));
+        assert_eq!(fs::read_to_string(&backup).unwrap(), "PRECIOUS");
+        assert_eq!(fs::read_to_string(&next).unwrap(), "{}\n");
+        // A copy with the same bytes counts as this JSON kept.
+        fs::remove_file(&next).unwrap();
+        fs::write(&next, "{}\n").unwrap();
+        assert_eq!(keep(&path).unwrap(), next);
     }
 }

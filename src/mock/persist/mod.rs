@@ -64,6 +64,37 @@ pub enum Problem {
     /// The rows are not a state the store accepts.
     #[error("its rows are not a valid state: {0}")]
     Invalid(InvalidEntry),
+    /// Another process holds the store.
+    #[error("in use by another harbor-mock (it holds {0}); one server per store")]
+    InUse(String),
+}
+
+/// The lock that keeps a state store to one process: an exclusive `flock` on `<store>.lock`,
+/// held until the server ends (the kernel drops it with the process, however it dies). A file
+/// beside the store rather than the store itself, because a reset replaces the store's file
+/// and SQLite's own locks are per transaction. Dropping it unlocks.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+/// Takes the lock of the state store at `path`, or says which file another process holds.
+pub fn lock(path: &Path) -> Result<Lock, StateError> {
+    let lock_path = sibling(path, ".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| StateError::io(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Lock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StateError::new(
+            path,
+            Problem::InUse(lock_path.display().to_string()),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(StateError::io(path, e)),
+    }
 }
 
 impl StateError {

@@ -107,7 +107,7 @@ fn committed_changes_leave_the_same_rows_as_a_full_write() {
     let path = dir.path().join("state.db");
     let store = store();
     create(&path, &store.rows(), Creation::New).unwrap();
-    store.set_change_sink(Some(Committer::start(&path).unwrap()));
+    store.set_change_sink(Some(Committer::start(&path, lock(&path).unwrap()).unwrap()));
     // Act: writes of every kind.
     let ci = store.create_robot(robot("ci", "library"), NOW_MS).unwrap();
     let update = RobotUpdate {
@@ -168,7 +168,7 @@ fn a_reset_replaces_every_row() {
     let path = dir.path().join("state.db");
     let store = store();
     create(&path, &store.rows(), Creation::New).unwrap();
-    store.set_change_sink(Some(Committer::start(&path).unwrap()));
+    store.set_change_sink(Some(Committer::start(&path, lock(&path).unwrap()).unwrap()));
     store.create_robot(robot("ci", "library"), NOW_MS).unwrap();
     store.reset();
     let expected = store.rows();
@@ -182,7 +182,7 @@ fn a_write_is_durable_when_it_returns() {
     let path = dir.path().join("state.db");
     let store = Arc::new(store());
     create(&path, &store.rows(), Creation::New).unwrap();
-    let committer = Committer::start(&path).unwrap();
+    let committer = Committer::start(&path, lock(&path).unwrap()).unwrap();
     store.set_change_sink(Some(committer.clone()));
     // Outside a request, the write itself waits for its commit: another connection sees it.
     let created = store.create_robot(robot("ci", "library"), NOW_MS).unwrap();
