@@ -18,14 +18,16 @@ type Instance struct {
 	t    testing.TB
 	url  string
 	http *http.Client
+	// token is sent as "Authorization: Bearer <token>" when not empty.
+	token string
 }
 
-func newInstance(t testing.TB, base string, client *http.Client) *Instance {
+func newInstance(t testing.TB, base string, client *http.Client, token string) *Instance {
 	if client == nil {
 		// The mock is on loopback: no HTTP(S)_PROXY from the environment.
 		client = &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 30 * time.Second}
 	}
-	return &Instance{t: t, url: base, http: client}
+	return &Instance{t: t, url: base, http: client, token: token}
 }
 
 // URL is the base URL: http://127.0.0.1:PORT, or http://127.0.0.1:PORT/sessions/ID.
@@ -69,6 +71,9 @@ func (i *Instance) call(method, path string, body, out any) error {
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if i.token != "" {
+		req.Header.Set("Authorization", "Bearer "+i.token)
 	}
 	resp, err := i.http.Do(req)
 	if err != nil {

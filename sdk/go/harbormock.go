@@ -34,7 +34,7 @@ import (
 	"time"
 )
 
-// Option configures Start.
+// Option configures Start. Connect takes only WithControlToken and ignores the others.
 type Option func(*config)
 
 type config struct {
@@ -47,6 +47,20 @@ type config struct {
 	journalSize  int
 	args         []string
 	startTimeout time.Duration
+	controlToken *string
+}
+
+// controlTokenEnv holds the control token when WithControlToken is not given: a server started
+// with --control-token (a container, a CI service) wants it on every control call but
+// /_mock/health.
+const controlTokenEnv = "HARBOR_MOCK_CONTROL_TOKEN"
+
+// token is WithControlToken's, else $HARBOR_MOCK_CONTROL_TOKEN; "" is none.
+func (c *config) token() string {
+	if c.controlToken != nil {
+		return *c.controlToken
+	}
+	return os.Getenv(controlTokenEnv)
 }
 
 // WithBinary runs this executable instead of $HARBOR_MOCK_BIN or harbor-mock on PATH.
@@ -73,6 +87,13 @@ func WithJournalSize(n int) Option { return func(c *config) { c.journalSize = n 
 
 // WithArgs appends command-line flags.
 func WithArgs(args ...string) Option { return func(c *config) { c.args = append(c.args, args...) } }
+
+// WithControlToken sets the control token: Start passes it to the server as --control-token,
+// and every control call (a session's included) sends it as "Authorization: Bearer <token>".
+// For Connect, it is the running server's token. Without this option the token is
+// $HARBOR_MOCK_CONTROL_TOKEN (none when unset); WithControlToken("") is none whatever the
+// environment says.
+func WithControlToken(token string) Option { return func(c *config) { c.controlToken = &token } }
 
 // WithStartTimeout bounds the wait for the startup line (default 10s).
 func WithStartTimeout(d time.Duration) Option { return func(c *config) { c.startTimeout = d } }
@@ -162,7 +183,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 			<-s.exited
 			s.fail(t, fmt.Sprintf("%s exited (%v) before listening", bin, exitErr))
 		}
-		s.Instance = newInstance(t, "http://"+a, nil)
+		s.Instance = newInstance(t, "http://"+a, nil, cfg.token())
 	case <-time.After(cfg.startTimeout):
 		s.Stop()
 		s.fail(t, fmt.Sprintf("%s printed no listening line within %v and was stopped", bin, cfg.startTimeout))
@@ -173,20 +194,50 @@ func Start(t testing.TB, opts ...Option) *Server {
 		s.Stop()
 		s.fail(t, fmt.Sprintf("%s: %v", bin, err))
 	}
+	// A --control-token in WithArgs that is not WithControlToken's.
+	if err := s.checkToken("harbor-mock started, but " + bin); err != nil {
+		s.Stop()
+		t.Fatal(err)
+	}
 	s.StartupDuration = time.Since(began)
 	return s
 }
 
 // commandArgs is the command line after the binary.
 // Connect attaches to a harbor-mock that runs already (a container, a CI service) at url:
-// the same API, but nothing is stopped at cleanup. It fails t when no control API answers.
-func Connect(t testing.TB, url string) *Server {
+// the same API, but nothing is stopped at cleanup. Of the options only WithControlToken
+// applies (default $HARBOR_MOCK_CONTROL_TOKEN). It fails t when no control API answers, or
+// when it answers 401 because the control token is missing or wrong.
+func Connect(t testing.TB, url string, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{Instance: newInstance(t, strings.TrimRight(url, "/"), nil), logs: &logTail{}}
+	var cfg config
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	s := &Server{Instance: newInstance(t, strings.TrimRight(url, "/"), nil, cfg.token()), logs: &logTail{}}
 	if err := s.call("GET", "/health", nil, nil); err != nil {
 		t.Fatalf("harbor-mock: none answers at %s: %v", url, err)
 	}
+	if err := s.checkToken("harbor-mock at " + url); err != nil {
+		t.Fatal(err)
+	}
 	return s
+}
+
+// checkToken fails when the control API refuses our token (or its absence). /_mock/health
+// takes none, so it asks a guarded route; other errors (a control API switched off with
+// --no-control) are left to the calls that meet them.
+func (s *Server) checkToken(who string) error {
+	var e *ControlError
+	if err := s.call("GET", "/clock", nil, nil); !errors.As(err, &e) || e.Status != 401 {
+		return nil
+	}
+	given := "it needs a control token and none was given"
+	if s.token != "" {
+		given = "the control token given was refused"
+	}
+	return fmt.Errorf("%s: 401 unauthorized: %s. Pass the server's --control-token with "+
+		"harbormock.WithControlToken or in $%s", who, given, controlTokenEnv)
 }
 
 func (c *config) commandArgs(t testing.TB) ([]string, error) {
@@ -216,6 +267,9 @@ func (c *config) commandArgs(t testing.TB) ([]string, error) {
 	}
 	if c.journalSize > 0 {
 		args = append(args, "--journal-size", strconv.Itoa(c.journalSize))
+	}
+	if token := c.token(); token != "" {
+		args = append(args, "--control-token", token)
 	}
 	return append(args, c.args...), nil
 }
@@ -256,8 +310,15 @@ func (s *Server) read(r io.ReadCloser, addr chan<- string) {
 
 func (s *Server) fail(t testing.TB, what string) {
 	t.Helper()
+	// The control token stays out of error messages (and the CI logs they end up in).
+	args := append([]string(nil), s.cmd.Args...)
+	for i := 1; i < len(args); i++ {
+		if args[i-1] == "--control-token" {
+			args[i] = "***"
+		}
+	}
 	t.Fatalf("harbor-mock did not start: %s\ncommand: %s\nlast log lines:\n%s",
-		what, strings.Join(s.cmd.Args, " "), indent(s.logs.last(tailLines)))
+		what, strings.Join(args, " "), indent(s.logs.last(tailLines)))
 }
 
 // Binary is the path of the executable that was run.
@@ -309,7 +370,7 @@ func (s *Server) Session(t testing.TB, opts ...SessionOption) *Session {
 	if err := s.call("POST", "/sessions", cfg.fixtures, &created); err != nil {
 		t.Fatalf("harbor-mock: new session: %v", err)
 	}
-	session := &Session{Instance: newInstance(t, s.url+created.BasePath, s.http), ID: created.ID}
+	session := &Session{Instance: newInstance(t, s.url+created.BasePath, s.http, s.token), ID: created.ID}
 	t.Cleanup(func() {
 		// A server already stopped took the session with it.
 		var e *ControlError

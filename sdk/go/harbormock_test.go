@@ -193,10 +193,134 @@ func TestMissingBinaryIsNamed(t *testing.T) {
 }
 
 func TestCallerHarborMockEnvDoesNotLeakIn(t *testing.T) {
-	// A control token meant for another server would lock the helper out of its own.
+	// Settings meant for another server must not change this one: read by the server, this
+	// would switch its control API off.
+	t.Setenv("HARBOR_MOCK_NO_CONTROL", "true")
+	// The control token is the helper's default, and reaches the server as a flag.
 	t.Setenv("HARBOR_MOCK_CONTROL_TOKEN", "secret")
-	if c := Start(t).Reset(); c.Users != 4 {
+	s := Start(t)
+	if c := s.Reset(); c.Users != 4 {
 		t.Fatalf("counts %+v", c)
+	}
+	if status := controlStatus(t, "POST", s.URL()+"/_mock/reset", ""); status != 401 {
+		t.Fatalf("without the token: %d", status)
+	}
+	// "" is no token, whatever the environment says.
+	open := Start(t, WithControlToken(""))
+	if status := controlStatus(t, "POST", open.URL()+"/_mock/reset", ""); status != 200 {
+		t.Fatalf("a server without a token: %d", status)
+	}
+}
+
+// controlStatus makes a control call by hand and returns its status.
+func controlStatus(t *testing.T, method, url, token string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// connectFailure is the message Connect fails its test with.
+func connectFailure(t *testing.T, url string, opts ...Option) string {
+	t.Helper()
+	r := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() { defer close(done); Connect(r, url, opts...) }()
+	<-done
+	if r.message == "" {
+		t.Fatal("Connect succeeded")
+	}
+	return r.message
+}
+
+func TestControlTokenIsSentOnEveryControlCall(t *testing.T) {
+	t.Setenv("HARBOR_MOCK_CONTROL_TOKEN", "")
+	s := Start(t, WithControlToken("s3cret"), WithClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	if status := controlStatus(t, "GET", s.URL()+"/_mock/clock", ""); status != 401 {
+		t.Fatalf("without the token: %d", status)
+	}
+	if status := controlStatus(t, "GET", s.URL()+"/_mock/clock", "s3cret"); status != 200 {
+		t.Fatalf("with the token: %d", status)
+	}
+	if c := s.Reset(); c.Users != 4 {
+		t.Fatalf("counts %+v", c)
+	}
+	if now := s.Clock().Advance(24 * time.Hour).Now; !now.Equal(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("clock %v", now)
+	}
+	if createRobot(t, s.APIURL()) != 201 {
+		t.Fatal("create")
+	}
+	if j := s.Journal(); len(j) != 1 || j[0].Method != "POST" {
+		t.Fatalf("journal %+v", j)
+	}
+	if n := s.ClearJournal(); n != 1 {
+		t.Fatalf("cleared %d", n)
+	}
+	// A session of its own test, so that its cleanup (the DELETE) runs before the checks below.
+	t.Run("session", func(t *testing.T) {
+		session := s.Session(t)
+		if live := s.Sessions(); len(live) != 1 || live[0].ID != session.ID {
+			t.Fatalf("sessions %+v", live)
+		}
+		if status := controlStatus(t, "GET", session.URL()+"/_mock/clock", ""); status != 401 {
+			t.Fatalf("a session without the token: %d", status)
+		}
+		session.Clock().Set(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		if createRobot(t, session.APIURL()) != 201 {
+			t.Fatal("create in the session")
+		}
+		if j := session.Journal(JournalFilter{Method: "POST"}); len(j) != 1 {
+			t.Fatalf("session journal %+v", j)
+		}
+		if c := session.Reset(); c.Robots != 0 {
+			t.Fatalf("session counts %+v", c)
+		}
+	})
+	if live := s.Sessions(); len(live) != 0 { // deleted with the token too
+		t.Fatalf("sessions after cleanup %+v", live)
+	}
+
+	// Attaching: the right token (given, or from the environment), a wrong one, none.
+	attached := Connect(t, s.URL(), WithControlToken("s3cret"))
+	if now := attached.Clock().Now(); !now.Equal(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("attached clock %v", now)
+	}
+	attached.Session(t)
+	t.Setenv("HARBOR_MOCK_CONTROL_TOKEN", "s3cret")
+	if c := Connect(t, s.URL()).Reset(); c.Robots != 0 {
+		t.Fatalf("counts %+v", c)
+	}
+	if m := connectFailure(t, s.URL(), WithControlToken("wrong")); !strings.Contains(m, "401 unauthorized: the control token given was refused") {
+		t.Fatal(m)
+	}
+	t.Setenv("HARBOR_MOCK_CONTROL_TOKEN", "")
+	if m := connectFailure(t, s.URL()); !strings.Contains(m, "401 unauthorized: it needs a control token and none was given") {
+		t.Fatal(m)
+	}
+}
+
+func TestControlTokenInArgsOnlyIsAClearStartFailure(t *testing.T) {
+	t.Setenv("HARBOR_MOCK_CONTROL_TOKEN", "")
+	if m := startFailure(t, WithArgs("--control-token", "s3cret")); !strings.Contains(m, "401 unauthorized: it needs a control token") {
+		t.Fatal(m)
+	}
+}
+
+func TestControlTokenStaysOutOfStartFailures(t *testing.T) {
+	m := startFailure(t, WithControlToken("s3cret"), WithArgs("--no-such-flag"))
+	if strings.Contains(m, "s3cret") || !strings.Contains(m, "--control-token ***") {
+		t.Fatal(m)
 	}
 }
 

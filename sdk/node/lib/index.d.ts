@@ -25,6 +25,16 @@ export interface StartOptions {
   args?: string[];
   /** How long to wait for the startup line (default 10000). */
   startTimeoutMs?: number;
+  /**
+   * Passed to the server as `--control-token` and sent as `Authorization: Bearer <token>` on
+   * every control call, its sessions' included. Default `$HARBOR_MOCK_CONTROL_TOKEN`; `''` for none.
+   */
+  controlToken?: string;
+}
+
+export interface ConnectOptions {
+  /** The server's `--control-token` (default `$HARBOR_MOCK_CONTROL_TOKEN`; `''` for none). */
+  controlToken?: string;
 }
 
 /** The counts of records loaded by reset() / loadState(). */
@@ -187,6 +197,7 @@ export declare function startHarborMock(options?: StartOptions): Promise<HarborM
 
 /**
  * Attach to a harbor-mock that runs already (a container, a CI service): the same API, but
- * `stop()` leaves it running. Rejects with HarborMockError when none answers at `url`.
+ * `stop()` leaves it running. Rejects with HarborMockError when none answers at `url`, or when
+ * it answers 401 because the control token is missing or wrong.
  */
-export declare function connectHarborMock(url: string): Promise<HarborMock>;
+export declare function connectHarborMock(url: string, options?: ConnectOptions): Promise<HarborMock>;

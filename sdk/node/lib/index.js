@@ -15,6 +15,14 @@ export { HarborMockError, binaryPath, PLATFORM_PACKAGES } from './binary.js';
 const LISTENING = /harbor-mock listening on http:\/\/([^\s;"]+)/;
 const KEEP_LINES = 500;
 const TAIL_LINES = 20;
+// The control token when none is given: a server started with --control-token (a container,
+// a CI service) wants it on every control call but /_mock/health.
+const CONTROL_TOKEN_ENV = 'HARBOR_MOCK_CONTROL_TOKEN';
+
+/** `given`, else $HARBOR_MOCK_CONTROL_TOKEN; an empty string is no token. */
+function controlToken(given) {
+  return (given ?? process.env[CONTROL_TOKEN_ENV]) || undefined;
+}
 
 // Node has no parent-death signal, so a small shell stands between: it starts a watcher that
 // waits for EOF on stdin, then execs the server in its own place (so the child's pid is the
@@ -106,8 +114,10 @@ class Faults {
 /** What a server and a session have in common: URLs and the control API of that instance. */
 class Instance {
   #url;
-  constructor(url) {
+  #token;
+  constructor(url, token) {
     this.#url = url;
+    this.#token = token;
     const call = (method, path, body) => this._call(method, path, body);
     /** The instance's clock. */
     this.clock = new Clock(call);
@@ -129,13 +139,19 @@ class Instance {
     this.#url = url;
   }
 
+  _controlToken() {
+    return this.#token;
+  }
+
   async _call(method, path, body) {
     const target = `${this.#url}/_mock${path}`;
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     let response;
     try {
       response = await fetch(target, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
@@ -190,7 +206,7 @@ export class Session extends Instance {
   #server;
   #closed = false;
   constructor(server, id, url) {
-    super(url);
+    super(url, server._controlToken());
     this.#server = server;
     /** The session id. */
     this.id = id;
@@ -218,8 +234,8 @@ export class HarborMock extends Instance {
   #exited;
   #lines;
   #tmp;
-  constructor(child, exited, lines, binary, tmp) {
-    super('');
+  constructor(child, exited, lines, binary, tmp, token) {
+    super('', token);
     this.#child = child;
     this.#exited = exited;
     this.#lines = lines;
@@ -271,7 +287,7 @@ export class HarborMock extends Instance {
   }
 }
 
-function commandArgs(options, tmp) {
+function commandArgs(options, token, tmp) {
   const args = ['--listen', '127.0.0.1:0'];
   const { fixtures, seed, clock, robotPrefix, journalSize } = options;
   if (fixtures !== undefined && typeof fixtures === 'object') {
@@ -285,21 +301,45 @@ function commandArgs(options, tmp) {
   if (clock !== undefined) args.push('--clock', formatTime(clock));
   if (robotPrefix !== undefined) args.push('--robot-prefix', robotPrefix);
   if (journalSize !== undefined) args.push('--journal-size', String(journalSize));
+  if (token) args.push('--control-token', token);
   return [...args, ...(options.args ?? [])];
 }
 
 /**
- * Attach to a harbor-mock that runs already (a container, a CI service) at `url`: the same
- * API, but `stop()` leaves it running. Rejects with HarborMockError when none answers there.
+ * Rejects with HarborMockError when the control API refuses our token (or its absence).
+ * /_mock/health takes none, so this asks a guarded route; other errors (a control API
+ * switched off with --no-control) are left to the calls that meet them.
  */
-export async function connectHarborMock(url) {
-  const server = new HarborMock(null, null, [], undefined, undefined);
+async function checkToken(server, who) {
+  try {
+    await server._call('GET', '/clock');
+  } catch (e) {
+    if (!(e instanceof ControlError && e.status === 401)) return;
+    const given = server._controlToken()
+      ? 'the control token given was refused'
+      : 'it needs a control token and none was given';
+    throw new HarborMockError(
+      `${who}: 401 unauthorized: ${given}. Pass the server's --control-token as controlToken or in $${CONTROL_TOKEN_ENV}.`,
+    );
+  }
+}
+
+/**
+ * Attach to a harbor-mock that runs already (a container, a CI service) at `url`: the same
+ * API, but `stop()` leaves it running. `options.controlToken`: the server's --control-token,
+ * sent as `Authorization: Bearer <token>` on every control call (default
+ * $HARBOR_MOCK_CONTROL_TOKEN). Rejects with HarborMockError when none answers there, or when
+ * it answers 401 because the token is missing or wrong.
+ */
+export async function connectHarborMock(url, options = {}) {
+  const server = new HarborMock(null, null, [], undefined, undefined, controlToken(options.controlToken));
   server._setUrl(url.replace(/\/+$/, ''));
   try {
     await server._call('GET', '/health');
   } catch (e) {
     throw new HarborMockError(`no harbor-mock answers at ${url}: ${e.message}`);
   }
+  await checkToken(server, `harbor-mock at ${url}`);
   return server;
 }
 
@@ -316,7 +356,8 @@ export async function startHarborMock(options = {}) {
     throw new HarborMockError(`harbor-mock could not be run: ${binary}: ${e.code ?? e.message}`);
   }
   let tmp;
-  const args = commandArgs(options, () => (tmp ??= mkdtempSync(join(tmpdir(), 'harbor-mock-'))));
+  const token = controlToken(options.controlToken);
+  const args = commandArgs(options, token, () => (tmp ??= mkdtempSync(join(tmpdir(), 'harbor-mock-'))));
   // Our settings only: a HARBOR_MOCK_* variable meant for another server (a control token,
   // a state file, a listen address) must not change this one.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HARBOR_MOCK_')));
@@ -328,8 +369,9 @@ export async function startHarborMock(options = {}) {
   live.add(child);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const lines = [];
-  const command = [binary, ...args].join(' ');
-  const server = new HarborMock(child, exited, lines, binary, tmp);
+  // The control token stays out of error messages (and the CI logs they end up in).
+  const command = [binary, ...args].map((a, i) => (i > 0 && args[i - 1] === '--control-token' ? '***' : a)).join(' ');
+  const server = new HarborMock(child, exited, lines, binary, tmp, token);
 
   let ready;
   const address = new Promise((resolve) => (ready = resolve));
@@ -374,6 +416,13 @@ export async function startHarborMock(options = {}) {
     await server._call('GET', '/health');
   } catch (e) {
     throw await fail(`${binary}: ${e.message}`);
+  }
+  try {
+    // A --control-token in `args` that is not `controlToken`.
+    await checkToken(server, `harbor-mock started, but ${binary}`);
+  } catch (e) {
+    await server.stop();
+    throw e;
   }
   // A server the test forgets to stop must not keep Node alive; it dies with this process.
   child.unref();

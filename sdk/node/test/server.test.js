@@ -135,15 +135,77 @@ test('a server that never listens is stopped after the timeout', async (t) => {
 });
 
 test("the caller's HARBOR_MOCK_* variables do not reach the server", async () => {
-  // A control token meant for another server would lock the helper out of its own.
+  // Settings meant for another server must not change this one: read by the server, this
+  // would switch its control API off.
+  process.env.HARBOR_MOCK_NO_CONTROL = 'true';
+  // The control token is the helper's default, and reaches the server as a flag.
   process.env.HARBOR_MOCK_CONTROL_TOKEN = 'secret';
   try {
     const server = await startHarborMock();
     assert.equal((await server.reset()).users, 4);
+    assert.equal(await controlStatus('POST', `${server.url}/_mock/reset`), 401);
     await server.stop();
+    const open = await startHarborMock({ controlToken: '' }); // '' is no token, whatever the environment says
+    assert.equal(await controlStatus('POST', `${open.url}/_mock/reset`), 200);
+    await open.stop();
   } finally {
+    delete process.env.HARBOR_MOCK_NO_CONTROL;
     delete process.env.HARBOR_MOCK_CONTROL_TOKEN;
   }
+});
+
+/** A control call made by hand: its status. */
+const controlStatus = async (method, url, token) =>
+  (await fetch(url, { method, headers: token ? { authorization: `Bearer ${token}` } : {} })).status;
+
+test('the control token is sent on every control call, sessions included', async () => {
+  const server = await startHarborMock({ controlToken: 's3cret', clock: '2026-01-01T00:00:00Z' });
+  try {
+    assert.equal(await controlStatus('GET', `${server.url}/_mock/clock`), 401);
+    assert.equal(await controlStatus('GET', `${server.url}/_mock/clock`, 's3cret'), 200);
+    assert.equal((await server.reset()).users, 4);
+    assert.equal((await server.clock.advance('1d')).now, '2026-01-02T00:00:00.000Z');
+    assert.equal((await createRobot(server.apiUrl)).status, 201);
+    assert.deepEqual((await server.journal()).map((e) => e.method), ['POST']);
+    assert.equal(await server.clearJournal(), 1);
+    const session = await server.session();
+    assert.deepEqual((await server.sessions()).map((s) => s.id), [session.id]);
+    assert.equal(await controlStatus('GET', `${session.url}/_mock/clock`), 401);
+    await session.clock.set({ now: '2030-01-01T00:00:00Z', frozen: true });
+    assert.equal((await createRobot(session.apiUrl)).status, 201);
+    assert.equal((await session.journal({ method: 'POST' })).length, 1);
+    assert.equal((await session.reset()).robots, 0);
+    await session.close();
+    assert.deepEqual(await server.sessions(), []); // deleted with the token too
+
+    // Attaching: the right token (given, or from the environment), a wrong one, none.
+    const attached = await connectHarborMock(server.url, { controlToken: 's3cret' });
+    assert.equal((await attached.clock.get()).now, '2026-01-02T00:00:00.000Z');
+    await (await attached.session()).close();
+    process.env.HARBOR_MOCK_CONTROL_TOKEN = 's3cret';
+    try {
+      assert.equal((await (await connectHarborMock(server.url)).reset()).robots, 0);
+    } finally {
+      delete process.env.HARBOR_MOCK_CONTROL_TOKEN;
+    }
+    await assert.rejects(connectHarborMock(server.url, { controlToken: 'wrong' }), {
+      name: 'HarborMockError',
+      message: /401 unauthorized: the control token given was refused/,
+    });
+    await assert.rejects(connectHarborMock(server.url), {
+      name: 'HarborMockError',
+      message: /401 unauthorized: it needs a control token and none was given/,
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a control token in args only is a clear start failure', async () => {
+  await assert.rejects(startHarborMock({ args: ['--control-token', 's3cret'] }), {
+    name: 'HarborMockError',
+    message: /401 unauthorized: it needs a control token/,
+  });
 });
 
 test('sessions are isolated from each other and from the server', async () => {

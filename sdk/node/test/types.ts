@@ -19,6 +19,8 @@ export async function example(): Promise<void> {
   const url: string = harbor.url + harbor.apiUrl + binaryPath() + PLATFORM_PACKAGES['linux x64'];
   const pid: number = (harbor.pid ?? 0) + harbor.startupMs;
   await (await connectHarborMock(harbor.url)).stop();
+  await (await connectHarborMock(harbor.url, { controlToken: 's3cret' })).stop();
+  await (await startHarborMock({ controlToken: 's3cret' })).stop();
   const clock: ClockState = await harbor.clock.advance('31d');
   await harbor.clock.set({ now: clock.now, frozen: true });
   const rule: FaultRule = await harbor.faults.add({ path: '/api/v2.0/robots', status: 503, times: 1 });

@@ -98,3 +98,50 @@ def test_plugin_attaches_to_the_server_in_harbor_mock_url(
         monkeypatch.setenv("HARBOR_MOCK_URL", server.url)
         result = pytester.runpytest_subprocess(*plugin)
     result.assert_outcomes(passed=1)
+
+
+def test_plugin_passes_the_control_token(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its own server, token from the ini option: every control call, a session's included, sends it.
+    monkeypatch.delenv("HARBOR_MOCK_CONTROL_TOKEN", raising=False)
+    pytester.makeini(
+        """
+        [pytest]
+        harbor_mock_control_token = s3cret
+        """
+    )
+    pytester.makepyfile(
+        """
+        import urllib.error, urllib.request
+
+        def test_guarded(harbor_mock, harbor_mock_server):
+            assert "--control-token" in harbor_mock_server.command(harbor_mock_server.binary)
+            try:
+                urllib.request.urlopen(harbor_mock.url + "/_mock/clock")
+                raise AssertionError("no token asked for")
+            except urllib.error.HTTPError as e:
+                assert e.code == 401
+            harbor_mock.clock.advance("1d")
+            assert harbor_mock.reset()["users"] == 4
+            assert harbor_mock.journal() == []
+        """
+    )
+    plugin = [] if PLUGIN_INSTALLED else ["-p", "harbor_mock.pytest_plugin"]
+    pytester.runpytest_subprocess(*plugin).assert_outcomes(passed=1)
+
+    # Attached through HARBOR_MOCK_URL: the token from the environment; a wrong one is an error
+    # that says 401.
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(
+        """
+        def test_attached(harbor_mock):
+            assert harbor_mock.reset()["users"] == 4
+        """
+    )
+    with HarborMock(control_token="s3cret") as server:
+        monkeypatch.setenv("HARBOR_MOCK_URL", server.url)
+        monkeypatch.setenv("HARBOR_MOCK_CONTROL_TOKEN", "s3cret")
+        pytester.runpytest_subprocess(*plugin).assert_outcomes(passed=1)
+        monkeypatch.setenv("HARBOR_MOCK_CONTROL_TOKEN", "wrong")
+        result = pytester.runpytest_subprocess(*plugin)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*401 unauthorized: the control token given was refused*"])

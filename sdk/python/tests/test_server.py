@@ -12,8 +12,11 @@ import subprocess
 import sys
 import textwrap
 import threading
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -93,10 +96,71 @@ def test_binary_env_var_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 
 
 def test_harbor_mock_env_of_the_caller_does_not_leak_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A control token meant for another server would lock this helper out of its own.
+    # Settings meant for another server must not change this one: read by the server, this
+    # would switch its control API off.
+    monkeypatch.setenv("HARBOR_MOCK_NO_CONTROL", "true")
+    # The control token is the helper's default, and reaches the server as a flag.
     monkeypatch.setenv("HARBOR_MOCK_CONTROL_TOKEN", "secret")
     with HarborMock() as server:
         assert server.reset() == {"users": 4, "projects": 1, "members": 3, "robots": 0}
+        assert "--control-token" in server.command(find_binary())
+        assert control_status("POST", server.url + "/_mock/reset") == 401
+    with HarborMock(control_token="") as server:  # "" is no token, whatever the environment says
+        assert control_status("POST", server.url + "/_mock/reset") == 200
+
+
+def control_status(method: str, url: str, token: Optional[str] = None) -> int:
+    """A control call made by hand: its status."""
+    request = urllib.request.Request(url, method=method)
+    if token is not None:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_control_token_is_sent_on_every_control_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_MOCK_CONTROL_TOKEN", raising=False)
+    with HarborMock(control_token="s3cret", clock="2026-01-01T00:00:00Z") as server:
+        assert control_status("GET", server.url + "/_mock/clock") == 401
+        assert control_status("GET", server.url + "/_mock/clock", "s3cret") == 200
+        assert "s3cret" not in server._describe(server.command(find_binary()))
+        assert server.reset()["users"] == 4
+        assert server.clock.advance("1d")["now"] == "2026-01-02T00:00:00.000Z"
+        assert create_robot(server.api_url)[0] == 201
+        assert [e["method"] for e in server.journal()] == ["POST"]
+        assert server.clear_journal() == 1
+        with server.session() as session:
+            assert [s["id"] for s in server.sessions()] == [session.id]
+            assert control_status("GET", session.url + "/_mock/clock") == 401
+            session.clock.set("2030-01-01T00:00:00Z", frozen=True)
+            assert create_robot(session.api_url)[0] == 201
+            assert len(session.journal(method="POST")) == 1
+            assert session.reset()["robots"] == 0
+        assert server.sessions() == []  # deleted with the token too
+
+        # Attaching: the right token (given, or from the environment), a wrong one, none.
+        attached = HarborMock.connect(server.url, control_token="s3cret")
+        assert attached.clock.get()["now"] == "2026-01-02T00:00:00.000Z"
+        with attached.session() as session:
+            assert session.reset()["robots"] == 0
+        monkeypatch.setenv("HARBOR_MOCK_CONTROL_TOKEN", "s3cret")
+        assert HarborMock.connect(server.url).reset()["robots"] == 0
+        with pytest.raises(HarborMockError, match="401 unauthorized: the control token given was refused"):
+            HarborMock.connect(server.url, control_token="wrong")
+        monkeypatch.delenv("HARBOR_MOCK_CONTROL_TOKEN")
+        with pytest.raises(HarborMockError, match="401 unauthorized: it needs a control token and none was given"):
+            HarborMock.connect(server.url)
+
+
+def test_control_token_in_args_only_is_a_clear_start_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_MOCK_CONTROL_TOKEN", raising=False)
+    server = HarborMock(args=["--control-token", "s3cret"])
+    with pytest.raises(HarborMockError, match="401 unauthorized: it needs a control token"):
+        server.start()
+    assert not server.running
 
 
 def test_sessions_are_isolated_from_each_other_and_the_server() -> None:

@@ -116,9 +116,11 @@ def format_duration(by: Union[str, timedelta]) -> str:
 class _Client:
     """JSON over HTTP to one `.../_mock` base."""
 
-    def __init__(self, control_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, control_url: str, timeout: float = 10.0, token: Optional[str] = None) -> None:
         self.control_url = control_url
         self.timeout = timeout
+        #: Sent as `Authorization: Bearer <token>` (a server started with `--control-token`).
+        self.token = token
 
     def call(self, method: str, path: str, body: Any = None, query: Optional[Mapping[str, Any]] = None) -> Any:
         url = self.control_url + path
@@ -130,6 +132,8 @@ class _Client:
         request = urllib.request.Request(url, data=data, method=method)
         if data is not None:
             request.add_header("Content-Type", "application/json")
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
                 raw = response.read()
@@ -232,9 +236,9 @@ class Faults:
 class Instance:
     """What the server and a session have in common: URLs and the control API."""
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, control_token: Optional[str] = None) -> None:
         self._url = url
-        self._client = _Client(url + "/_mock", timeout)
+        self._client = _Client(url + "/_mock", timeout, control_token)
         self.clock = Clock(self._client)
         self.faults = Faults(self._client)
 

@@ -30,6 +30,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: Log lines kept for error messages and `logs()`, unless `log_lines` says otherwise.
 _KEEP_LINES = 500
 _TAIL_LINES = 20
+#: The control token when none is given: a server started with `--control-token` (a container,
+#: a CI service) wants it on every control call but `/_mock/health`.
+CONTROL_TOKEN_ENV = "HARBOR_MOCK_CONTROL_TOKEN"
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -103,6 +106,12 @@ def _die_with_parent(parent_pid: int) -> Optional[Callable[[], None]]:
     return preexec
 
 
+def _control_token(given: Optional[str]) -> Optional[str]:
+    """`given`, else `$HARBOR_MOCK_CONTROL_TOKEN`; an empty string is no token."""
+    token = os.environ.get(CONTROL_TOKEN_ENV) if given is None else given
+    return token or None
+
+
 class _Output:
     """The server's output lines, kept apart from HarborMock so the thread that reads them
     does not keep the HarborMock alive (its finalizer stops the server when it is collected)."""
@@ -150,7 +159,9 @@ class HarborMock(Instance):
     there), `robot_prefix`, `journal_size`, `binary` (else `find_binary()`), `args` (extra
     command-line flags such as `["--session-ttl", "30m"]`), `start_timeout` (seconds until the
     startup line), `log_lines` (how many of the server's output lines `logs()` keeps; None
-    keeps them all).
+    keeps them all), `control_token` (passed to the server as `--control-token` and sent as
+    `Authorization: Bearer <token>` on every control call, its sessions' included; default
+    `$HARBOR_MOCK_CONTROL_TOKEN`, none when that is unset; `""` for none).
 
     `start()` (or entering the `with` block) raises HarborMockError when the server does not
     start; `stop()` (or leaving the block, or garbage collection, or interpreter exit) stops it.
@@ -168,8 +179,9 @@ class HarborMock(Instance):
         args: Sequence[str] = (),
         start_timeout: float = 10.0,
         log_lines: Optional[int] = _KEEP_LINES,
+        control_token: Optional[str] = None,
     ) -> None:
-        super().__init__("")
+        super().__init__("", control_token=_control_token(control_token))
         self._options = dict(
             fixtures=fixtures, seed=seed, clock=clock, robot_prefix=robot_prefix, journal_size=journal_size
         )
@@ -188,20 +200,44 @@ class HarborMock(Instance):
         self.startup_seconds: Optional[float] = None
 
     @classmethod
-    def connect(cls, url: str) -> "HarborMock":
+    def connect(cls, url: str, control_token: Optional[str] = None) -> "HarborMock":
         """Attach to a server that runs already (a container, a CI service) instead of
         starting one: same API, but `stop()` leaves that server alone.
 
-        Raises HarborMockError when its control API does not answer at `url`.
+        `control_token`: the server's `--control-token`, sent as `Authorization: Bearer
+        <token>` on every control call (default `$HARBOR_MOCK_CONTROL_TOKEN`).
+
+        Raises HarborMockError when its control API does not answer at `url`, or answers 401
+        because the token is missing or wrong.
         """
-        server = cls()
+        server = cls(control_token=control_token)
         server._rebase(url.rstrip("/"))
         try:
             server._client.call("GET", "/health")
         except ControlError as e:
             raise HarborMockError(f"no harbor-mock answers at {url}: {e}") from e
+        server._check_token(f"harbor-mock at {url}")
         server._attached = True
         return server
+
+    def _check_token(self, who: str) -> None:
+        """Raises HarborMockError when the control API refuses our token (or its absence).
+        `/_mock/health` takes none, so this asks a guarded route; other errors (a control
+        API switched off with `--no-control`) are left to the calls that meet them."""
+        try:
+            self._client.call("GET", "/clock")
+        except ControlError as e:
+            if e.status != 401:
+                return
+            given = (
+                "the control token given was refused"
+                if self._client.token
+                else "it needs a control token and none was given"
+            )
+            raise HarborMockError(
+                f"{who}: 401 unauthorized: {given}. Pass the server's --control-token as "
+                f"control_token= or in ${CONTROL_TOKEN_ENV}."
+            ) from e
 
     @property
     def running(self) -> bool:
@@ -242,6 +278,8 @@ class HarborMock(Instance):
             cmd += ["--robot-prefix", str(o["robot_prefix"])]
         if o["journal_size"] is not None:
             cmd += ["--journal-size", str(o["journal_size"])]
+        if self._client.token:
+            cmd += ["--control-token", self._client.token]
         return cmd + self._extra_args
 
     def start(self) -> "HarborMock":
@@ -300,16 +338,23 @@ class HarborMock(Instance):
             # The socket is bound before the startup line is printed, so this is not a poll:
             # it confirms the control API answers (and is not switched off by `args`).
             self._client.call("GET", "/health")
+            # A `--control-token` in `args` that is not `control_token`.
+            self._check_token(f"harbor-mock started, but {binary}")
         except ControlError as e:
             self.stop()
             raise HarborMockError(f"harbor-mock did not start: {binary}: {e}\n{self._describe(cmd)}") from e
+        except HarborMockError:
+            self.stop()
+            raise
         self.startup_seconds = time.monotonic() - started
         return self
 
     def _describe(self, cmd: Sequence[str]) -> str:
         tail = list(self._output.lines)[-_TAIL_LINES:]
         shown = "\n".join(f"  {line}" for line in tail) or "  (no output)"
-        return f"command: {' '.join(cmd)}\nlast log lines:\n{shown}"
+        # The control token stays out of error messages (and the CI logs they end up in).
+        shown_cmd = ["***" if i and cmd[i - 1] == "--control-token" else arg for i, arg in enumerate(cmd)]
+        return f"command: {' '.join(shown_cmd)}\nlast log lines:\n{shown}"
 
     def logs(self) -> List[str]:
         """The server's output lines (the last `log_lines` of them, 500 by default)."""
@@ -377,7 +422,7 @@ class Session(Instance):
     """
 
     def __init__(self, server: HarborMock, session_id: str, url: str) -> None:
-        super().__init__(url)
+        super().__init__(url, control_token=server._client.token)
         self.server = server
         self.id = session_id
         self._closed = False

@@ -4,7 +4,8 @@ Fixtures:
 
 * `harbor_mock_server` (session scope): one `HarborMock` for the whole run (one per xdist
   worker), configured from the ini options below; or, when `$HARBOR_MOCK_URL` is set (say to
-  a container's `http://127.0.0.1:8080`), that running server. Override it in a `conftest.py`
+  a container's `http://127.0.0.1:8080`), that running server (with the control token in
+  `$HARBOR_MOCK_CONTROL_TOKEN`, or the ini option, when it was started with `--control-token`). Override it in a `conftest.py`
   to start it your own way.
 * `harbor_mock` (function scope): a `Session` of that server for one test: its own state,
   clock, journal and faults, so tests never see each other's robots. Deleted after the test;
@@ -12,7 +13,9 @@ Fixtures:
 
 Ini options (`pytest.ini`, `[tool.pytest.ini_options]`): `harbor_mock_fixtures` (a file,
 relative to the rootdir), `harbor_mock_seed`, `harbor_mock_clock`, `harbor_mock_robot_prefix`,
-`harbor_mock_args` (extra flags). The binary is `$HARBOR_MOCK_BIN` or the wheel's.
+`harbor_mock_args` (extra flags), `harbor_mock_control_token` (the server's `--control-token`,
+sent on every control call; `$HARBOR_MOCK_CONTROL_TOKEN` wins over it, so a CI job can hand
+over its container's token). The binary is `$HARBOR_MOCK_BIN` or the wheel's.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Iterator
 import pytest
 
 from ._control import ControlError
-from ._server import HarborMock, Session
+from ._server import CONTROL_TOKEN_ENV, HarborMock, Session
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,16 +35,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("harbor_mock_clock", "start the harbor-mock clock frozen at this RFC 3339 time")
     parser.addini("harbor_mock_robot_prefix", "robot name prefix (default: robot$)")
     parser.addini("harbor_mock_args", "extra harbor-mock command-line flags", type="args")
+    parser.addini(
+        "harbor_mock_control_token",
+        "control token: the server's --control-token, sent as a bearer token on control calls "
+        "(default: $HARBOR_MOCK_CONTROL_TOKEN)",
+    )
 
 
 @pytest.fixture(scope="session")
 def harbor_mock_server(pytestconfig: pytest.Config) -> Iterator[HarborMock]:
     """One harbor-mock server for the test run."""
+    ini = pytestconfig.getini
+    # None when neither is set: HarborMock then has no token either.
+    token = os.environ.get(CONTROL_TOKEN_ENV) or ini("harbor_mock_control_token") or None
     url = os.environ.get("HARBOR_MOCK_URL")
     if url:
-        yield HarborMock.connect(url)
+        yield HarborMock.connect(url, control_token=token)
         return
-    ini = pytestconfig.getini
     fixtures = ini("harbor_mock_fixtures")
     seed = ini("harbor_mock_seed")
     server = HarborMock(
@@ -50,6 +60,7 @@ def harbor_mock_server(pytestconfig: pytest.Config) -> Iterator[HarborMock]:
         clock=ini("harbor_mock_clock") or None,
         robot_prefix=ini("harbor_mock_robot_prefix") or None,
         args=ini("harbor_mock_args"),
+        control_token=token,
     )
     with server:
         yield server
