@@ -21,10 +21,8 @@ use base64::Engine;
 use serde_json::Value;
 
 use harbor_mock::http::Front;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
-use crate::helpers::{ADMIN, Reply, TestApp, basic, default_fixtures};
+use crate::helpers::{ADMIN, Reply, TestApp, basic, default_fixtures, send_to};
 
 const CORPUS: &str = include_str!("../gojson/corpus.jsonl");
 const EXPECTED: &str = include_str!("../gojson/expected.jsonl");
@@ -174,15 +172,7 @@ impl Mock {
     }
 
     async fn send(&self, req: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(req).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            text: String::from_utf8(bytes.to_vec()).unwrap(),
-        }
+        send_to(self.router.clone(), req).await
     }
 
     async fn get(&self, uri: &str, auth: (&str, &str)) -> Reply {

@@ -146,15 +146,7 @@ impl TestApp {
     }
 
     pub async fn raw(&self, req: Request<Body>) -> Reply {
-        let response = self.router().oneshot(req).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            text: String::from_utf8(bytes.to_vec()).unwrap(),
-        }
+        send_to(self.router(), req).await
     }
 
     pub async fn get(&self, uri: &str, auth: (&str, &str)) -> Reply {
@@ -231,4 +223,17 @@ pub fn project_robot(name: &str, project: &str) -> Value {
 pub fn location_id(reply: &Reply) -> i64 {
     let location = reply.header("location").expect("a Location header");
     location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+/// Sends `req` through `router` in-process and collects the reply.
+pub async fn send_to(router: Front, req: Request<Body>) -> Reply {
+    let response = router.oneshot(req).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        text: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
 }
