@@ -79,11 +79,13 @@ impl Server {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    // Kept before the address is handed over, so a started server's output
+                    // holds its listening line.
+                    output.push(&line);
                     if let Some(rest) = line.split("listening on ").nth(1) {
                         let addr = rest.split(';').next().unwrap_or_default().to_string();
                         let _ = tx.send(addr);
                     }
-                    output.push(&line);
                 }
             });
         }
