@@ -40,26 +40,7 @@ for suite in "${suites[@]}"; do
   esac
 done
 
-start=$(date +%s)
-failed=()
-durations=()
-# step NAME COMMAND...: runs COMMAND in a subshell of its own (so `set -e` holds inside it),
-# prints its duration, and records a failure.
-step() {
-  local name=$1 t0 rc
-  shift
-  t0=$(date +%s)
-  echo "==> $name"
-  set +e
-  (set -e; "$@")
-  rc=$?
-  set -e
-  echo "<== $name: $(($(date +%s) - t0))s (exit $rc)"
-  durations+=("$name: $(($(date +%s) - t0))s")
-  if [ "$rc" != 0 ]; then
-    failed+=("$name")
-  fi
-}
+source scripts/steps.sh
 
 tmp=$(mktemp -d /tmp/harbor-mock-client-tests.XXXXXX)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -156,9 +137,4 @@ for suite in "${suites[@]}"; do
   step "$suite" "${suite}_suite"
 done
 
-echo "client tests: $(($(date +%s) - start))s"
-printf '  %s\n' "${durations[@]}"
-if ((${#failed[@]})); then
-  echo "FAILED: ${failed[*]}"
-  exit 1
-fi
+report_steps "client tests"

@@ -28,22 +28,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 exec </dev/null
 
-start=$(date +%s)
-failed=()
-durations=()
-step() {
-    local name=$1; shift
-    local t0 rc=0; t0=$(date +%s)
-    echo "==> $name"
-    # A subshell of its own: `set -e` holds inside it (it would not in a `cmd || ...` list).
-    set +e
-    (set -e; "$@")
-    rc=$?
-    set -e
-    echo "<== $name: $(( $(date +%s) - t0 ))s (exit $rc)"
-    durations+=("$name: $(( $(date +%s) - t0 ))s")
-    [ "$rc" = 0 ] || failed+=("$name")
-}
+source scripts/steps.sh
 
 have_node=1 have_go=1
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || have_node=0
@@ -247,10 +232,5 @@ if [ "${SDK_TESTS_RUST:-1}" != 0 ]; then
 fi
 step "startup times (median of 21 starts)" startup_times
 
-echo "sdk tests: $(( $(date +%s) - start ))s"
-printf '  %s\n' "${durations[@]}"
-if ((${#failed[@]})); then
-    echo "FAILED: ${failed[*]}"
-    exit 1
-fi
+report_steps "sdk tests"
 echo "all SDK suites passed"
